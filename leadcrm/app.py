@@ -1,0 +1,43 @@
+"""The ASGI application: the REST transport, health check and CORS."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from leadcrm.rest import registry
+from leadcrm.rest.transport import RestEndpoint, unexpected_error
+from leadcrm.runtime import Runtime
+
+
+def create_app(runtime: Runtime) -> Starlette:
+    registry.load()
+    endpoint = RestEndpoint(runtime)
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    middleware = []
+    if runtime.settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=runtime.settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["*"],
+            )
+        )
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/rest/{path:path}", endpoint.handle, methods=["GET", "POST"]),
+        ],
+        middleware=middleware,
+        exception_handlers={Exception: unexpected_error},
+    )
+    app.state.runtime = runtime
+    return app

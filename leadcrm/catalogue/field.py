@@ -1,0 +1,65 @@
+"""One field of an entity, described once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table
+
+from leadcrm.catalogue.kinds import FieldValueError, Kind
+
+__all__ = ["Condition", "Field", "FieldValueError"]
+
+# Compiles one filter condition on a field that is not a plain column:
+# (the entity's table, the operation, the values).
+Condition = Callable[[Table, str, list[Any]], ColumnElement[bool]]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    type: str
+    kind: Kind
+    title: str
+    column: str | None = None
+    required: bool = False
+    read_only: bool = False
+    immutable: bool = False
+    multiple: bool = False
+    dynamic: bool = False
+    deprecated: bool = False
+    status_type: str | None = None
+    settings: dict[str, Any] | None = None
+    labels: dict[str, str] | None = None
+    in_star: bool = True
+    filterable: bool = True
+    sortable: bool = True
+    indexed: bool = False
+    condition: Condition | None = field(default=None, compare=False)
+
+    @property
+    def stored(self) -> bool:
+        return self.column is not None
+
+    def describe(self) -> dict[str, Any]:
+        """The descriptor ``*.fields`` returns, keys in the documented order."""
+        described: dict[str, Any] = {
+            "type": self.type,
+            "isRequired": self.required,
+            "isReadOnly": self.read_only,
+            "isImmutable": self.immutable,
+            "isMultiple": self.multiple,
+            "isDynamic": self.dynamic,
+        }
+        if self.deprecated:
+            described["isDeprecated"] = True
+        if self.status_type:
+            described["statusType"] = self.status_type
+        described["title"] = self.title
+        if self.labels:
+            described.update(self.labels)
+        if self.settings is not None:
+            described["settings"] = self.settings
+        return described

@@ -1,0 +1,166 @@
+"""The ``leadcrm`` command: serve, and the operator's user and webhook commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from leadcrm.bootstrap import prepare
+from leadcrm.catalogue.kinds import parse_datetime
+from leadcrm.db.migrate import startup_lock, upgrade
+from leadcrm.runtime import Runtime
+from leadcrm.settings import Settings
+from leadcrm.users import service as users
+from leadcrm.webhooks import service as webhooks
+
+app = typer.Typer(
+    help="leadcrm: a lead CRM that speaks the Bitrix24 REST API.", no_args_is_help=True
+)
+user_app = typer.Typer(help="Portal users.", no_args_is_help=True)
+webhook_app = typer.Typer(help="Incoming webhooks.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(webhook_app, name="webhook")
+
+
+def _runtime() -> Runtime:
+    return Runtime.from_settings(Settings())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    ssl_certfile: Annotated[str | None, typer.Option(help="TLS certificate (PEM).")] = None,
+    ssl_keyfile: Annotated[str | None, typer.Option(help="TLS private key (PEM).")] = None,
+) -> None:
+    """Migrate, make the administrator on first start, print its webhook URL and serve."""
+    from leadcrm.server import run
+
+    runtime = _runtime()
+    url = prepare(runtime)
+    runtime.engine.dispose()
+    typer.echo(f"leadcrm is serving on {'https' if ssl_certfile else 'http'}://{host}:{port}")
+    typer.echo(f"Administrator webhook: {url}")
+    run(
+        host=host,
+        port=port,
+        workers=workers,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+        log_level=runtime.settings.log_level,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    runtime = _runtime()
+    with startup_lock(runtime.engine):
+        upgrade(runtime.engine)
+    typer.echo("database is up to date")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Option(help="First name.")],
+    last_name: Annotated[str, typer.Option(help="Last name.")] = "",
+    email: Annotated[str, typer.Option(help="E-mail.")] = "",
+    position: Annotated[str, typer.Option(help="Job title.")] = "",
+    admin: Annotated[bool, typer.Option(help="Make an administrator.")] = False,
+) -> None:
+    """Add a user; prints its id."""
+    runtime = _runtime()
+    prepare(runtime)
+    with runtime.engine.begin() as conn:
+        user_id = users.create_user(
+            conn,
+            name=name,
+            last_name=last_name,
+            email=email,
+            work_position=position,
+            is_admin=admin,
+            zone=runtime.zone,
+        )
+    typer.echo(user_id)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users: id, active, admin, name."""
+    runtime = _runtime()
+    prepare(runtime)
+    with runtime.engine.connect() as conn:
+        for row in users.all_users(conn):
+            active = "active" if row["active"] else "inactive"
+            admin = "admin" if row["is_admin"] else "user"
+            full_name = f"{row['name'] or ''} {row['last_name'] or ''}".strip()
+            typer.echo(f"{row['id']}\t{active}\t{admin}\t{full_name}\t{row['email'] or ''}")
+
+
+@user_app.command("deactivate")
+def user_deactivate(user_id: Annotated[int, typer.Argument(help="User id.")]) -> None:
+    """Deactivate a user; their webhooks then answer INVALID_CREDENTIALS."""
+    runtime = _runtime()
+    prepare(runtime)
+    with runtime.engine.begin() as conn:
+        if not users.set_active(conn, user_id=user_id, active=False):
+            typer.echo(f"no user {user_id}", err=True)
+            raise typer.Exit(1)
+    typer.echo(f"user {user_id} deactivated")
+
+
+@webhook_app.command("create")
+def webhook_create(
+    user: Annotated[int, typer.Option(help="The user the webhook acts as.")],
+    scope: Annotated[str, typer.Option(help="Comma-separated scopes, e.g. crm,user.")] = "crm",
+    title: Annotated[str, typer.Option(help="A name to recognise it by.")] = "",
+    expires: Annotated[str | None, typer.Option(help="Expiry, ISO 8601.")] = None,
+) -> None:
+    """Create a webhook; its URL is the last line printed."""
+    runtime = _runtime()
+    prepare(runtime)
+    try:
+        scopes = webhooks.parse_scopes(scope)
+        expires_at: datetime | None = parse_datetime(expires, runtime.zone) if expires else None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    with runtime.engine.begin() as conn:
+        if not users.user_exists(conn, user_id=user):
+            typer.echo(f"no user {user}", err=True)
+            raise typer.Exit(1)
+        webhook_id, code = webhooks.create_webhook(
+            conn, user_id=user, scopes=scopes, title=title, expires_at=expires_at
+        )
+    typer.echo(f"webhook {webhook_id} for user {user}, scopes: basic,{','.join(scopes)}")
+    typer.echo(webhooks.webhook_url(runtime.settings.public_url, user_id=user, code=code))
+
+
+@webhook_app.command("list")
+def webhook_list() -> None:
+    """List webhooks (codes are never shown again)."""
+    runtime = _runtime()
+    prepare(runtime)
+    with runtime.engine.connect() as conn:
+        for row in webhooks.list_webhooks(conn):
+            state = "revoked" if row["revoked_at"] else "active"
+            expires = row["expires_at"].isoformat() if row["expires_at"] else "-"
+            typer.echo(
+                f"{row['id']}\tuser {row['user_id']}\t{state}\texpires {expires}\t"
+                f"basic,{row['scopes']}\t{row['title']}"
+            )
+
+
+@webhook_app.command("revoke")
+def webhook_revoke(webhook_id: Annotated[int, typer.Argument(help="Webhook id.")]) -> None:
+    """Revoke a webhook; its code then answers NO_AUTH_FOUND."""
+    runtime = _runtime()
+    prepare(runtime)
+    with runtime.engine.begin() as conn:
+        if not webhooks.revoke(conn, webhook_id=webhook_id):
+            typer.echo(f"no active webhook {webhook_id}", err=True)
+            raise typer.Exit(1)
+    typer.echo(f"webhook {webhook_id} revoked")

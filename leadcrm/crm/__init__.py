@@ -1,0 +1,1 @@
+"""CRM domains: leads and the directories they rely on."""

@@ -1,0 +1,1 @@
+"""Database access: the engine for SQLite or PostgreSQL, the shared metadata, migrations."""

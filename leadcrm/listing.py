@@ -1,0 +1,281 @@
+"""The one list engine: Bitrix24's ``select``/``filter``/``order``/``start`` over a catalogue.
+
+Every list method parses its parameters here and runs the resulting query here, so the
+grammar (operator prefixes, select masks, stable ordering, 50-row pages) is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    Select,
+    Table,
+    and_,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
+
+from leadcrm.catalogue import Catalogue, Field, FieldValueError
+from leadcrm.rest.errors import RestError, crm_error
+
+PAGE_SIZE = 50
+MAX_START = 2**31 - 1
+
+# Longest prefixes first, so that `!=%NAME` is NOT-LIKE on NAME and not `!=` on `%NAME`.
+OPERATORS: tuple[tuple[str, str], ...] = (
+    ("!=%", "not_like"),
+    ("!%=", "not_like"),
+    ("=%", "like"),
+    ("%=", "like"),
+    ("!%", "not_contains"),
+    ("!@", "not_in"),
+    (">=", "ge"),
+    ("<=", "le"),
+    ("!=", "ne"),
+    ("@", "in"),
+    (">", "gt"),
+    ("<", "lt"),
+    ("=", "eq"),
+    ("!", "ne"),
+    ("%", "contains"),
+)
+_LIKE_OPERATIONS = {"like", "not_like", "contains", "not_contains"}
+# On values that are not text (codes, numbers), LIKE degrades to equality: a policy of ours.
+_LIKE_AS_EQUALITY = {"like": "eq", "contains": "eq", "not_like": "ne", "not_contains": "ne"}
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    field: Field
+    operation: str
+    values: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    fields: list[Field]
+    conditions: list[Condition]
+    order: list[tuple[Field, bool]]
+    start: int
+    count: bool
+
+
+def split_filter_key(key: str) -> tuple[str, str]:
+    for prefix, operation in OPERATORS:
+        if key.startswith(prefix):
+            return operation, key[len(prefix) :]
+    return "eq", key
+
+
+def parse_select(catalogue: Catalogue, raw: object, default: Sequence[str]) -> list[Field]:
+    names = _as_name_list(raw, "select") or list(default)
+    chosen: dict[str, Field] = {}
+    id_field = catalogue.get("ID")
+    if id_field is not None:
+        chosen["ID"] = id_field
+    for name in names:
+        if name == "*":
+            chosen.update({f.name: f for f in catalogue if f.in_star and not f.dynamic})
+        elif name.upper() == "UF_*":
+            chosen.update({f.name: f for f in catalogue if f.dynamic and not f.multiple})
+        else:
+            # Unknown names are skipped without an error, as user.get documents.
+            f = catalogue.get(name)
+            if f is not None:
+                chosen[f.name] = f
+    return [f for f in catalogue if f.name in chosen]
+
+
+def _as_name_list(raw: object, parameter: str) -> list[str]:
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, str):
+        return [raw]
+    if isinstance(raw, dict):
+        raw = list(raw.values())
+    if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        return list(raw)
+    raise crm_error(f"Parameter '{parameter}' must be array.")
+
+
+def parse_filter(catalogue: Catalogue, raw: object, zone: ZoneInfo) -> list[Condition]:
+    if raw is None or raw == "" or raw == []:
+        return []
+    if not isinstance(raw, dict):
+        raise crm_error("Parameter 'filter' must be array.")
+    conditions = []
+    for key, value in raw.items():
+        operation, name = split_filter_key(str(key))
+        field = catalogue.get(name)
+        if field is None or not field.filterable:
+            raise crm_error(f"Filter field '{name}' is not supported.")
+        conditions.append(_condition(field, operation, value, zone))
+    return conditions
+
+
+def _condition(field: Field, operation: str, value: Any, zone: ZoneInfo) -> Condition:
+    values = value if isinstance(value, list) else [value]
+    if isinstance(value, dict):
+        values = list(value.values())
+    if operation in _LIKE_OPERATIONS and not field.kind.likeable and field.condition is None:
+        operation = _LIKE_AS_EQUALITY[operation]
+    if operation in _LIKE_OPERATIONS:
+        return Condition(field, operation, [str(v) for v in values])
+    if operation in ("eq", "ne", "in", "not_in") and len(values) != 1:
+        operation = "in" if operation in ("eq", "in") else "not_in"
+    if operation in ("eq", "ne") and values[0] in ("", None):
+        return Condition(field, "empty" if operation == "eq" else "not_empty", [])
+    parsed = []
+    for item in values:
+        if isinstance(item, (dict, list)):
+            raise crm_error(f"Invalid filter value for field '{field.name}'.")
+        try:
+            parsed.append(item if field.condition else field.kind.parse(item, zone))
+        except FieldValueError as exc:
+            raise crm_error(f"Invalid filter value for field '{field.name}': {exc}.") from exc
+    return Condition(field, operation, parsed)
+
+
+def parse_order(catalogue: Catalogue, raw: object) -> list[tuple[Field, bool]]:
+    if raw is None or raw == "" or raw == []:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise crm_error("Parameter 'order' must be array.")
+    order: list[tuple[Field, bool]] = []
+    for name, direction in raw.items():
+        field = catalogue.get(str(name))
+        if field is None or not field.sortable or field.column is None:
+            raise crm_error(f"Sort field '{name}' is not supported.")
+        text = str(direction).upper()
+        if text not in ("ASC", "DESC"):
+            raise crm_error(f"Sort direction for '{name}' must be ASC or DESC.")
+        order.append((field, text == "DESC"))
+    id_field = catalogue.get("ID")
+    if id_field is not None and all(f.name != "ID" for f, _ in order):
+        order.append((id_field, False))
+    return order
+
+
+def parse_start(raw: object) -> int:
+    """The offset; ``-1`` asks for no count. Anything else absurd is refused."""
+    if raw is None or raw == "":
+        return 0
+    try:
+        start = int(str(raw).strip())
+    except ValueError as exc:
+        raise crm_error("Parameter 'start' must be an integer.") from exc
+    if start < -1 or start > MAX_START:
+        raise crm_error("Parameter 'start' is out of range.")
+    return start
+
+
+def parse_list(
+    catalogue: Catalogue,
+    *,
+    select_raw: object,
+    filter_raw: object,
+    order_raw: object,
+    start_raw: object,
+    zone: ZoneInfo,
+    default_select: Sequence[str] = ("*", "UF_*"),
+) -> ListQuery:
+    start = parse_start(start_raw)
+    return ListQuery(
+        fields=parse_select(catalogue, select_raw, default_select),
+        conditions=parse_filter(catalogue, filter_raw, zone),
+        order=parse_order(catalogue, order_raw),
+        start=max(start, 0),
+        count=start != -1,
+    )
+
+
+def compile_condition(table: Table, condition: Condition) -> ColumnElement[bool]:
+    field, operation, values = condition.field, condition.operation, condition.values
+    if field.condition is not None:
+        return field.condition(table, operation, values)
+    if field.column is None:
+        raise RestError("", f"Filter field '{field.name}' is not supported.")
+    column = table.c[field.column]
+    return _COMPILERS[operation](column, values)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _empty(column: Any) -> ColumnElement[bool]:
+    if column.type.python_type is str:
+        return or_(column.is_(None), column == "")
+    return column.is_(None)
+
+
+_COMPILERS: Mapping[str, Callable[[Any, list[Any]], ColumnElement[bool]]] = {
+    "eq": lambda c, v: c == v[0],
+    "ne": lambda c, v: or_(c != v[0], c.is_(None)),
+    "gt": lambda c, v: c > v[0],
+    "ge": lambda c, v: c >= v[0],
+    "lt": lambda c, v: c < v[0],
+    "le": lambda c, v: c <= v[0],
+    "in": lambda c, v: c.in_(v),
+    "not_in": lambda c, v: or_(c.not_in(v), c.is_(None)),
+    "empty": lambda c, v: _empty(c),
+    "not_empty": lambda c, v: not_(_empty(c)),
+    "like": lambda c, v: or_(*(c.ilike(p) for p in v)),
+    "not_like": lambda c, v: and_(*(or_(not_(c.ilike(p)), c.is_(None)) for p in v)),
+    "contains": lambda c, v: or_(*(c.ilike(f"%{_escape_like(p)}%", escape="\\") for p in v)),
+    "not_contains": lambda c, v: and_(
+        *(or_(not_(c.ilike(f"%{_escape_like(p)}%", escape="\\")), c.is_(None)) for p in v)
+    ),
+}
+
+
+def where_clause(table: Table, conditions: Sequence[Condition]) -> ColumnElement[bool]:
+    return and_(true(), *(compile_condition(table, c) for c in conditions))
+
+
+@dataclass(frozen=True, slots=True)
+class ListResult:
+    rows: list[RowMapping]
+    total: int | None
+    next: int | None
+
+
+def run(
+    conn: Connection,
+    table: Table,
+    query: ListQuery,
+    *,
+    scope: ColumnElement[bool] | None = None,
+) -> ListResult:
+    """One page of rows (every stored column), the total unless skipped, and the next offset."""
+    where = where_clause(table, query.conditions)
+    if scope is not None:
+        where = and_(scope, where)
+    statement: Select[Any] = select(table).where(where)
+    for field, descending in query.order:
+        column = table.c[field.column] if field.column else None
+        if column is not None:
+            # NULLs sort low on both databases, as MySQL-backed Bitrix24 sorts them.
+            ordered = column.desc().nulls_last() if descending else column.asc().nulls_first()
+            statement = statement.order_by(ordered)
+    statement = statement.limit(PAGE_SIZE + 1).offset(query.start)
+    rows = list(conn.execute(statement).mappings())
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    if not query.count:
+        return ListResult(rows, None, None)
+    if query.start == 0 and not has_more:
+        total = len(rows)
+    else:
+        total = conn.execute(select(func.count()).select_from(table).where(where)).scalar_one()
+    return ListResult(rows, total, query.start + PAGE_SIZE if has_more else None)

@@ -1,0 +1,32 @@
+"""Credentials to a Principal: the webhook in the path, or an OAuth token in ``auth``."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from leadcrm.rest.errors import invalid_credentials, no_auth_found
+from leadcrm.rest.principal import Principal
+from leadcrm.users.service import get_user_row
+from leadcrm.webhooks.service import verify
+
+
+def webhook_principal(conn: Connection, *, user_id: str, code: str) -> Principal:
+    if not user_id.isdigit() or not code:
+        raise no_auth_found()
+    record = verify(conn, user_id=int(user_id), code=code)
+    if record is None:
+        raise no_auth_found()
+    user = get_user_row(conn, user_id=record.user_id)
+    if user is None or not user["active"]:
+        raise invalid_credentials()
+    return Principal(
+        user_id=record.user_id,
+        is_admin=bool(user["is_admin"]),
+        scopes=record.scopes,
+        credential=f"webhook:{record.id}",
+    )
+
+
+def token_principal(conn: Connection, *, token: object) -> Principal:
+    """OAuth access tokens arrive with applications; until then every token is unknown."""
+    raise no_auth_found()

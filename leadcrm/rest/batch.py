@@ -1,0 +1,149 @@
+"""``batch``: up to 50 calls in one request, each through the same path as a plain call."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from leadcrm.catalogue.kinds import FieldValueError, parse_flag
+from leadcrm.rest import decoding
+from leadcrm.rest.call import Call
+from leadcrm.rest.dispatch import Outcome, execute
+from leadcrm.rest.envelope import Timer
+from leadcrm.rest.errors import (
+    RestError,
+    batch_length_exceeded,
+    batch_method_not_allowed,
+    invalid_request,
+)
+from leadcrm.rest.params import Params
+from leadcrm.rest.registry import find, method
+
+MAX_COMMANDS = 50
+_REFERENCE = re.compile(r"\$result((?:\[[^\[\]]*\])+)")
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+class UnresolvedReference(Exception):
+    pass
+
+
+@method("batch", scope="basic", transactional=False, batchable=False)
+def batch(call: Call) -> dict[str, Any]:
+    commands = _commands(call.params.get("cmd"))
+    halt = _halt(call.params.get("halt"))
+    results: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    totals: dict[str, Any] = {}
+    nexts: dict[str, Any] = {}
+    times: dict[str, Any] = {}
+    for key, command in commands:
+        timer = Timer.begin()
+        outcome = _run_command(call, command, results)
+        if outcome.error is not None:
+            errors[key] = outcome.error.as_body()
+            if halt:
+                break
+            continue
+        results[key] = outcome.result
+        timer.processing = outcome.processing
+        times[key] = timer.block(call.zone)
+        if outcome.total is not None:
+            totals[key] = outcome.total
+        if outcome.next is not None:
+            nexts[key] = outcome.next
+    return {
+        "result": _php_array(results),
+        "result_error": _php_array(errors),
+        "result_total": _php_array(totals),
+        "result_next": _php_array(nexts),
+        "result_time": _php_array(times),
+    }
+
+
+def _commands(raw: object) -> list[tuple[str, Any]]:
+    if isinstance(raw, list):
+        items = [(str(i), c) for i, c in enumerate(raw)]
+    elif isinstance(raw, dict):
+        items = [(str(k), c) for k, c in raw.items()]
+    else:
+        raise invalid_request("Parameter 'cmd' must be an array of commands")
+    if len(items) > MAX_COMMANDS:
+        raise batch_length_exceeded()
+    return items
+
+
+def _halt(raw: object) -> bool:
+    if raw is None:
+        return False
+    try:
+        return parse_flag(raw)
+    except FieldValueError:
+        return False
+
+
+def _run_command(call: Call, command: Any, results: dict[str, Any]) -> Outcome:
+    try:
+        name, params = _decode_command(command)
+        params = _substitute(params, results)
+    except RestError as error:
+        return Outcome(error=error)
+    except UnresolvedReference as missing:
+        return Outcome(error=invalid_request(f"Unresolved batch reference: {missing}"))
+    target = find(name)
+    if target is not None and not target.batchable:
+        return Outcome(error=batch_method_not_allowed())
+    return execute(call.runtime, name, Params(params).without("auth"), call.principal)
+
+
+def _decode_command(command: Any) -> tuple[str, dict[str, Any]]:
+    if isinstance(command, dict) and isinstance(command.get("method"), str):
+        params = command.get("params")
+        return command["method"], params if isinstance(params, dict) else {}
+    if not isinstance(command, str) or not command.strip():
+        raise invalid_request("A batch command must be a 'method?parameters' string")
+    name, _, query = command.strip().partition("?")
+    return unquote(name).strip("/"), decoding.parse_query(query)
+
+
+def _substitute(value: Any, results: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        return {k: _substitute(v, results) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, results) for v in value]
+    if not isinstance(value, str) or "$result[" not in value:
+        return value
+    whole = _REFERENCE.fullmatch(value)
+    if whole:
+        return _lookup(whole.group(1), results)
+    return _REFERENCE.sub(lambda m: _as_text(_lookup(m.group(1), results)), value)
+
+
+def _lookup(path: str, results: dict[str, Any]) -> Any:
+    node: Any = results
+    for segment in _SEGMENT.findall(path):
+        if isinstance(node, dict) and segment in node:
+            node = node[segment]
+        elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
+            node = node[int(segment)]
+        else:
+            raise UnresolvedReference(f"$result{path}")
+    return node
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        raise UnresolvedReference("a structure cannot be placed inside a string")
+    return str(value)
+
+
+def _php_array(items: dict[str, Any]) -> Any:
+    """Keys 0..n-1 make a PHP list; no keys make PHP's empty array ``[]``."""
+    if all(key == str(i) for i, key in enumerate(items)):
+        return list(items.values())
+    return items

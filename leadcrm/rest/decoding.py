@@ -1,0 +1,133 @@
+"""Request parameters in every encoding Bitrix24 accepts, decoded into one nested structure.
+
+Query strings, form and multipart bodies use PHP's bracket keys (``fields[PHONE][0][VALUE]``,
+``select[]``); JSON carries the structure natively. Both end as the same plain data: dicts,
+lists and strings, where a map keyed exactly ``0..n-1`` becomes a list, as PHP clients see it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from leadcrm.rest.errors import invalid_request
+
+MAX_PARAMETERS = 20_000
+MAX_DEPTH = 32
+
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def split_key(key: str) -> list[str] | None:
+    """``a[b][]`` -> ``["a", "b", ""]``; a key without brackets -> ``[key]``; None if malformed."""
+    head, bracket, rest = key.partition("[")
+    if not bracket:
+        return [key]
+    if not head:
+        return None
+    rest = "[" + rest
+    segments = _SEGMENT.findall(rest)
+    if "".join(f"[{s}]" for s in segments) != rest:
+        # PHP keeps what precedes a broken bracket; we take the key literally instead.
+        return [key]
+    return [head, *segments]
+
+
+def build_nested(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    count = 0
+    for key, value in pairs:
+        count += 1
+        if count > MAX_PARAMETERS:
+            raise invalid_request("Too many parameters")
+        path = split_key(key)
+        if path is None:
+            continue
+        if len(path) > MAX_DEPTH:
+            raise invalid_request("Parameters are nested too deeply")
+        _assign(root, path, value)
+    return normalise(root)
+
+
+def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
+    for index, segment in enumerate(path):
+        last = index == len(path) - 1
+        if segment == "" and index > 0:
+            segment = str(_next_index(node))
+        if last:
+            node[segment] = value
+            return
+        child = node.get(segment)
+        if not isinstance(child, dict):
+            child = {}
+            node[segment] = child
+        node = child
+
+
+def _next_index(node: dict[str, Any]) -> int:
+    numeric = [int(k) for k in node if k.isdigit() or (k.startswith("-") and k[1:].isdigit())]
+    return max(numeric) + 1 if numeric else 0
+
+
+def normalise(value: Any, depth: int = 0) -> Any:
+    """Turn maps keyed 0..n-1 into lists, recursively; other values pass through."""
+    if depth > MAX_DEPTH:
+        raise invalid_request("Parameters are nested too deeply")
+    if isinstance(value, dict):
+        items = {str(k): normalise(v, depth + 1) for k, v in value.items()}
+        if items and _is_sequence_keys(items):
+            return [items[str(i)] for i in range(len(items))]
+        return items
+    if isinstance(value, list):
+        return [normalise(v, depth + 1) for v in value]
+    return value
+
+
+def _is_sequence_keys(items: dict[str, Any]) -> bool:
+    return all(key == str(i) for i, key in enumerate(sorted(items, key=_index_order)))
+
+
+def _index_order(key: str) -> tuple[int, str]:
+    return (int(key), "") if key.isdigit() and (key == "0" or key[0] != "0") else (-1, key)
+
+
+def parse_query(query: str | bytes) -> dict[str, Any]:
+    text = query.decode("utf-8", "replace") if isinstance(query, bytes) else query
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_PARAMETERS)
+    except ValueError as exc:
+        raise invalid_request("Too many parameters") from exc
+    return build_nested(pairs)
+
+
+def parse_json(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise invalid_request("The request body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise invalid_request("The JSON body must be an object")
+    result: dict[str, Any] = normalise(data)
+    return result
+
+
+def merge(*layers: dict[str, Any]) -> dict[str, Any]:
+    """Later layers win at the top level, as PHP's $_REQUEST lets POST override GET."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update(layer)
+    return merged

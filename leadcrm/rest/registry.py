@@ -1,0 +1,72 @@
+"""The method registry: Bitrix24 method names (case-insensitive) to their handlers."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from leadcrm.rest.call import Call
+
+Handler = Callable[["Call"], Any]
+
+# Every package whose `methods` module registers REST methods; importing it registers them.
+METHOD_MODULES = (
+    "leadcrm.rest.batch",
+    "leadcrm.system.methods",
+    "leadcrm.users.methods",
+    "leadcrm.crm.settings",
+    # "leadcrm.crm.enums.methods",
+    # "leadcrm.crm.currencies.methods",
+    # "leadcrm.crm.statuses.methods",
+    # "leadcrm.crm.leads.methods",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    name: str
+    scope: str
+    handler: Handler
+    writes: bool
+    transactional: bool
+    batchable: bool
+
+
+_methods: dict[str, Method] = {}
+
+
+def method(
+    name: str,
+    *,
+    scope: str,
+    writes: bool = False,
+    transactional: bool = True,
+    batchable: bool = True,
+) -> Callable[[Handler], Handler]:
+    """Register ``handler`` as the Bitrix24 method ``name`` in ``scope``."""
+
+    def register(handler: Handler) -> Handler:
+        key = name.lower()
+        if key in _methods:
+            raise RuntimeError(f"method {name} registered twice")
+        _methods[key] = Method(name, scope, handler, writes, transactional, batchable)
+        return handler
+
+    return register
+
+
+def find(name: str) -> Method | None:
+    return _methods.get(name.lower())
+
+
+def all_methods() -> Iterator[Method]:
+    load()
+    return iter(sorted(_methods.values(), key=lambda m: m.name.lower()))
+
+
+def load() -> None:
+    for module in METHOD_MODULES:
+        importlib.import_module(module)

@@ -1,0 +1,1 @@
+"""Methods about the API itself: scope, methods, method.get, server.time, profile, app.info."""

@@ -1,0 +1,1 @@
+"""Portal users: the people leads are assigned to and webhooks act as."""

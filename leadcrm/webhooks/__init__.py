@@ -1,0 +1,1 @@
+"""Incoming webhooks: a user id and a secret code in the URL."""
