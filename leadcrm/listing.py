@@ -216,7 +216,8 @@ def _escape_like(text: str) -> str:
 def _empty(column: Any) -> ColumnElement[bool]:
     if column.type.python_type is str:
         return or_(column.is_(None), column == "")
-    return column.is_(None)
+    is_null: ColumnElement[bool] = column.is_(None)
+    return is_null
 
 
 _COMPILERS: Mapping[str, Callable[[Any, list[Any]], ColumnElement[bool]]] = {

@@ -124,8 +124,8 @@ class MoneyKind(Kind):
         return None if value is None else f"{value:.2f}"
 
 
-_TRUE = {"Y", "y", "1", "true", "TRUE", "True", True, 1}
-_FALSE = {"N", "n", "0", "false", "FALSE", "False", "", False, 0}
+_TRUE = {"Y", "y", "1", "true", "TRUE", "True", True}
+_FALSE = {"N", "n", "0", "false", "FALSE", "False", "", False}
 
 
 def parse_flag(value: object) -> bool:

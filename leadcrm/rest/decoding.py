@@ -58,7 +58,7 @@ def build_nested(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
         if len(path) > MAX_DEPTH:
             raise invalid_request("Parameters are nested too deeply")
         _assign(root, path, value)
-    return normalise(root)
+    return normalise_top(root)
 
 
 def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
@@ -95,6 +95,11 @@ def normalise(value: Any, depth: int = 0) -> Any:
     return value
 
 
+def normalise_top(params: dict[str, Any]) -> dict[str, Any]:
+    """The top level stays a map of parameter names, whatever its keys."""
+    return {str(key): normalise(value, 1) for key, value in params.items()}
+
+
 def _is_sequence_keys(items: dict[str, Any]) -> bool:
     return all(key == str(i) for i, key in enumerate(sorted(items, key=_index_order)))
 
@@ -121,8 +126,7 @@ def parse_json(body: bytes) -> dict[str, Any]:
         raise invalid_request("The request body is not valid JSON") from exc
     if not isinstance(data, dict):
         raise invalid_request("The JSON body must be an object")
-    result: dict[str, Any] = normalise(data)
-    return result
+    return normalise_top(data)
 
 
 def merge(*layers: dict[str, Any]) -> dict[str, Any]:

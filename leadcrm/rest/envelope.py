@@ -1,4 +1,4 @@
-"""The response envelope: ``result`` with its ``time`` block (and ``total``/``next``) as JSON or XML."""
+"""The envelope: ``result``, its ``time`` block and ``total``/``next``, as JSON or XML."""
 
 from __future__ import annotations
 

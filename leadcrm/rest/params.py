@@ -1,4 +1,4 @@
-"""Method parameters with case-insensitive top-level names (``id``/``ID``, ``fields``/``FIELDS``)."""
+"""Method parameters whose top-level names match in any case (``id``/``ID``)."""
 
 from __future__ import annotations
 

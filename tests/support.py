@@ -1,0 +1,55 @@
+"""A small client for tests: call a method the way Bitrix24 integrations do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from starlette.testclient import TestClient
+
+from leadcrm.runtime import Runtime
+from leadcrm.users.service import create_user
+from leadcrm.webhooks.service import create_webhook
+
+
+@dataclass
+class Api:
+    client: TestClient
+    prefix: str  # "/rest/1/<code>/"
+    runtime: Runtime
+
+    def post(self, method: str, params: dict[str, Any] | None = None) -> httpx.Response:
+        return self.client.post(self.prefix + method, json=params or {})
+
+    def get(self, method: str, query: str = "") -> httpx.Response:
+        return self.client.get(self.prefix + method + ("?" + query if query else ""))
+
+    def call(self, method: str, params: dict[str, Any] | None = None) -> Any:
+        """The ``result`` of a successful call; fails the test on an error answer."""
+        response = self.post(method, params)
+        body = response.json()
+        assert response.status_code == 200, body
+        assert "error" not in body, body
+        return body["result"]
+
+    def error(
+        self, method: str, params: dict[str, Any] | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        response = self.post(method, params)
+        body = response.json()
+        assert "result" not in body, body
+        return response.status_code, body
+
+    def as_user(self, prefix: str) -> Api:
+        return Api(self.client, prefix, self.runtime)
+
+    def new_webhook(
+        self, *, scopes: list[str], user_id: int | None = None, name: str = "Tester"
+    ) -> tuple[int, str]:
+        """A webhook for a new (or given) user; returns the user id and the path prefix."""
+        with self.runtime.engine.begin() as conn:
+            if user_id is None:
+                user_id = create_user(conn, name=name, zone=self.runtime.zone)
+            _, code = create_webhook(conn, user_id=user_id, scopes=scopes)
+        return user_id, f"/rest/{user_id}/{code}/"
