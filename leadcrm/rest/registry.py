@@ -18,10 +18,10 @@ METHOD_MODULES = (
     "leadcrm.system.methods",
     "leadcrm.users.methods",
     "leadcrm.crm.settings",
-    # "leadcrm.crm.enums.methods",
-    # "leadcrm.crm.currencies.methods",
-    # "leadcrm.crm.statuses.methods",
-    # "leadcrm.crm.leads.methods",
+    "leadcrm.crm.enums.methods",
+    "leadcrm.crm.currencies.methods",
+    "leadcrm.crm.statuses.methods",
+    "leadcrm.crm.leads.methods",
 )
 
 

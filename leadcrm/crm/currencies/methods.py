@@ -1,0 +1,1 @@
+"""REST methods of crm.currencies (registered on import)."""

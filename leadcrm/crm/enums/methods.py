@@ -1,0 +1,1 @@
+"""REST methods of crm.enums (registered on import)."""

@@ -1,0 +1,1 @@
+"""REST methods of crm.leads (registered on import)."""

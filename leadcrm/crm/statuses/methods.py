@@ -1,0 +1,1 @@
+"""REST methods of crm.statuses (registered on import)."""
