@@ -53,13 +53,13 @@ class Catalogue:
 
     def parse_input(
         self, values: Mapping[str, Any], zone: ZoneInfo, *, creating: bool
-    ) -> tuple[dict[str, Any], dict[str, str]]:
-        """Writable values keyed by field name, and per-field errors.
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Writable values keyed by field name, and a sentence per value that does not fit.
 
         Unknown and read-only fields are ignored, as Bitrix24 does; immutable ones only on add.
         """
         accepted: dict[str, Any] = {}
-        errors: dict[str, str] = {}
+        errors: list[str] = []
         for key, raw in values.items():
             f = self.get(str(key))
             if f is None or f.read_only or (f.immutable and not creating):
@@ -70,8 +70,12 @@ class Catalogue:
             try:
                 accepted[f.name] = f.kind.parse(raw, zone)
             except FieldValueError as exc:
-                errors[f.name] = str(exc)
+                errors.append(f"The field {f.title} ({f.name}) is invalid: {exc}.")
         return accepted, errors
 
-    def render(self, name: str, value: Any, zone: ZoneInfo) -> object:
-        return self._fields[name].kind.render(value, zone)
+    @staticmethod
+    def render_row(
+        row: Mapping[Any, Any], fields: Iterable[Field], zone: ZoneInfo
+    ) -> dict[str, Any]:
+        """The stored columns of ``fields`` in wire form, in catalogue order."""
+        return {f.name: f.kind.render(row[f.column], zone) for f in fields if f.column}

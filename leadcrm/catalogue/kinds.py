@@ -238,3 +238,15 @@ FLAG = FlagKind()
 BOOLEAN = BooleanKind()
 DATETIME = DateTimeKind()
 DATE = DateKind()
+
+
+class StructuredKind(Kind):
+    """Values kept outside the entity's row (multifields, bindings): the owner parses them."""
+
+    likeable = True
+
+    def parse(self, value: object, zone: ZoneInfo) -> object:
+        return value
+
+
+STRUCTURED = StructuredKind()

@@ -1,9 +1,13 @@
 """Every table, imported so the shared metadata is complete for migrations and tests."""
 
+from leadcrm.crm.currencies import tables as _currencies
+from leadcrm.crm.leads import tables as _leads
+from leadcrm.crm.multifields import tables as _multifields
+from leadcrm.crm.statuses import tables as _statuses
 from leadcrm.db.metadata import metadata
 from leadcrm.users import tables as _users
 from leadcrm.webhooks import tables as _webhooks
 
 __all__ = ["metadata"]
 
-_TABLE_MODULES = (_users, _webhooks)
+_TABLE_MODULES = (_users, _webhooks, _statuses, _currencies, _leads, _multifields)

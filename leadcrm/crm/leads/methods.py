@@ -1,1 +1,70 @@
-"""REST methods of crm.leads (registered on import)."""
+"""crm.lead.*: thin handlers over the lead service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leadcrm.crm.ids import parse_entity_id
+from leadcrm.crm.leads import service
+from leadcrm.crm.leads.fields import LEAD_FIELDS
+from leadcrm.listing import parse_list
+from leadcrm.rest.call import Call, Page
+from leadcrm.rest.errors import crm_error
+from leadcrm.rest.registry import method
+
+
+def _fields(call: Call) -> dict[str, Any]:
+    fields = call.params.get("fields")
+    if fields is None or fields == "":
+        fields = {}
+    if not isinstance(fields, dict):
+        raise crm_error("Parameter 'fields' must be array.")
+    params = call.params.get("params")
+    if params not in (None, "") and not isinstance(params, dict):
+        raise crm_error("Parameter 'params' must be array.")
+    return fields
+
+
+@method("crm.lead.fields", scope="crm")
+def lead_fields(call: Call) -> dict[str, Any]:
+    return LEAD_FIELDS.describe()
+
+
+@method("crm.lead.add", scope="crm", writes=True)
+def lead_add(call: Call) -> int:
+    return service.add_lead(call.conn, values=_fields(call), user_id=call.user_id, zone=call.zone)
+
+
+@method("crm.lead.get", scope="crm")
+def lead_get(call: Call) -> dict[str, Any]:
+    lead_id = parse_entity_id(call.params.get("id"))
+    return service.get_lead(call.conn, lead_id=lead_id, zone=call.zone)
+
+
+@method("crm.lead.update", scope="crm", writes=True)
+def lead_update(call: Call) -> bool:
+    lead_id = parse_entity_id(call.params.get("id"))
+    service.update_lead(
+        call.conn, lead_id=lead_id, values=_fields(call), user_id=call.user_id, zone=call.zone
+    )
+    return True
+
+
+@method("crm.lead.delete", scope="crm", writes=True)
+def lead_delete(call: Call) -> bool:
+    service.delete_lead(call.conn, lead_id=parse_entity_id(call.params.get("id")))
+    return True
+
+
+@method("crm.lead.list", scope="crm")
+def lead_list(call: Call) -> Page:
+    query = parse_list(
+        LEAD_FIELDS,
+        select_raw=call.params.get("select"),
+        filter_raw=call.params.get("filter"),
+        order_raw=call.params.get("order"),
+        start_raw=call.params.get("start"),
+        zone=call.zone,
+    )
+    page = service.list_leads(call.conn, query=query, zone=call.zone)
+    return Page(list(page.items), page.total, page.next)

@@ -1,0 +1,237 @@
+"""Leads: add, update, get, delete and list, as plain functions over one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, RowMapping, delete, exists, insert, select, update
+
+from leadcrm.crm.currencies.service import base_currency
+from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS, MULTIFIELD_NAMES
+from leadcrm.crm.leads.tables import lead_contacts, leads
+from leadcrm.crm.multifields import service as multifields
+from leadcrm.crm.references import check_references
+from leadcrm.crm.statuses.service import first_status, register_usage_check, status_semantics
+from leadcrm.listing import ListQuery, run
+from leadcrm.rest.errors import RestError, crm_error
+from leadcrm.users.service import utcnow
+
+STAGES = "STATUS"
+FINAL_SEMANTICS = ("S", "F")
+
+
+@dataclass(frozen=True, slots=True)
+class LeadPage:
+    items: list[dict[str, Any]]
+    total: int | None
+    next: int | None
+
+
+def _column(name: str) -> str:
+    field = LEAD_FIELDS.get(name)
+    assert field is not None and field.column is not None
+    return field.column
+
+
+def _parse(values: Mapping[str, Any], zone: ZoneInfo, *, creating: bool) -> dict[str, Any]:
+    accepted, errors = LEAD_FIELDS.parse_input(values, zone, creating=creating)
+    if errors:
+        raise RestError("ERROR_CORE", " ".join(errors), 400)
+    return accepted
+
+
+def _split_structured(
+    accepted: dict[str, Any],
+) -> tuple[dict[str, list[multifields.Item]], list[int] | None]:
+    items = {
+        name: multifields.parse_items(name, accepted.pop(name))
+        for name in MULTIFIELD_NAMES
+        if name in accepted
+    }
+    contact_ids = _contact_ids(accepted.pop("CONTACT_IDS")) if "CONTACT_IDS" in accepted else None
+    if contact_ids is None and "CONTACT_ID" in accepted:
+        contact_ids = [accepted["CONTACT_ID"]] if accepted["CONTACT_ID"] else []
+    if contact_ids is not None:
+        accepted["CONTACT_ID"] = contact_ids[0] if contact_ids else None
+    return items, contact_ids
+
+
+def _contact_ids(raw: Any) -> list[int]:
+    values = raw if isinstance(raw, list) else [raw]
+    ids: list[int] = []
+    for value in values:
+        if value in (None, "", 0, "0"):
+            continue
+        text = str(value).strip()
+        if not text.isdigit():
+            raise RestError("ERROR_CORE", "CONTACT_IDS must hold contact ids.", 400)
+        if int(text) not in ids:
+            ids.append(int(text))
+    return ids
+
+
+def add_lead(conn: Connection, *, values: Mapping[str, Any], user_id: int, zone: ZoneInfo) -> int:
+    accepted = _parse(values, zone, creating=True)
+    items, contact_ids = _split_structured(accepted)
+    row = {_column(name): value for name, value in accepted.items()}
+    defaults: dict[str, Any] = {
+        "status_id": lambda: first_status(conn, entity_id=STAGES),
+        "currency_id": lambda: base_currency(conn),
+        "assigned_by_id": lambda: user_id,
+        "opened": lambda: True,
+        "opportunity": lambda: Decimal("0.00"),
+        "is_manual_opportunity": lambda: False,
+    }
+    for column, default in defaults.items():
+        if row.get(column) in (None, ""):
+            row[column] = default()
+    check_references(conn, LEAD_FIELDS, {**accepted, "STATUS_ID": row["status_id"]})
+    now = utcnow()
+    semantics = status_semantics(conn, entity_id=STAGES, status_id=row["status_id"]) or "P"
+    has = {name: [i for i in found if not i.remove] for name, found in items.items()}
+    row.update(
+        status_semantic_id=semantics,
+        date_create=now,
+        date_modify=now,
+        created_by_id=user_id,
+        modify_by_id=user_id,
+        moved_by_id=user_id,
+        moved_time=now,
+        last_activity_by=user_id,
+        last_activity_time=now,
+        date_closed=now if semantics in FINAL_SEMANTICS else None,
+        is_return_customer=bool(row.get("company_id") or row.get("contact_id")),
+        has_phone=bool(has.get("PHONE")),
+        has_email=bool(has.get("EMAIL")),
+        has_imol=any(i.value_type in ("OPENLINE", "IMOL") for i in has.get("IM", [])),
+    )
+    lead_id: int = conn.execute(insert(leads).values(row).returning(leads.c.id)).scalar_one()
+    if not row.get("title"):
+        conn.execute(update(leads).where(leads.c.id == lead_id).values(title=f"Lead #{lead_id}"))
+    for type_id, found in items.items():
+        multifields.apply(
+            conn, entity_id=ENTITY_ID, element_id=lead_id, type_id=type_id, items=found
+        )
+    if contact_ids:
+        _bind_contacts(conn, lead_id=lead_id, contact_ids=contact_ids)
+    return lead_id
+
+
+def update_lead(
+    conn: Connection, *, lead_id: int, values: Mapping[str, Any], user_id: int, zone: ZoneInfo
+) -> None:
+    current = _row(conn, lead_id)
+    accepted = _parse(values, zone, creating=False)
+    items, contact_ids = _split_structured(accepted)
+    for name in ("STATUS_ID", "CURRENCY_ID"):
+        if accepted.get(name) in (None, ""):
+            accepted.pop(name, None)
+    check_references(conn, LEAD_FIELDS, accepted)
+    changes = {_column(name): value for name, value in accepted.items()}
+    now = utcnow()
+    new_status = changes.get("status_id")
+    if new_status is not None and new_status != current["status_id"]:
+        semantics = status_semantics(conn, entity_id=STAGES, status_id=new_status) or "P"
+        changes.update(
+            status_semantic_id=semantics,
+            moved_by_id=user_id,
+            moved_time=now,
+            date_closed=now if semantics in FINAL_SEMANTICS else None,
+        )
+    merged = {**current, **changes}
+    changes.update(
+        is_return_customer=bool(merged.get("company_id") or merged.get("contact_id")),
+        date_modify=now,
+        modify_by_id=user_id,
+    )
+    for type_id, found in items.items():
+        multifields.apply(
+            conn, entity_id=ENTITY_ID, element_id=lead_id, type_id=type_id, items=found
+        )
+    if items:
+        present = multifields.presence(conn, entity_id=ENTITY_ID, element_id=lead_id)
+        changes.update(has_phone=present.phone, has_email=present.email, has_imol=present.open_line)
+    if contact_ids is not None:
+        conn.execute(delete(lead_contacts).where(lead_contacts.c.lead_id == lead_id))
+        _bind_contacts(conn, lead_id=lead_id, contact_ids=contact_ids)
+    conn.execute(update(leads).where(leads.c.id == lead_id).values(changes))
+
+
+def _bind_contacts(conn: Connection, *, lead_id: int, contact_ids: list[int]) -> None:
+    conn.execute(
+        insert(lead_contacts),
+        [
+            {"lead_id": lead_id, "contact_id": cid, "sort": (i + 1) * 10, "is_primary": i == 0}
+            for i, cid in enumerate(contact_ids)
+        ],
+    )
+
+
+def _row(conn: Connection, lead_id: int) -> RowMapping:
+    row = conn.execute(select(leads).where(leads.c.id == lead_id)).mappings().first()
+    if row is None:
+        raise crm_error("Not found")
+    return row
+
+
+def get_lead(conn: Connection, *, lead_id: int, zone: ZoneInfo) -> dict[str, Any]:
+    """All standard and custom fields, and each multifield when it has rows."""
+    row = _row(conn, lead_id)
+    fields = [f for f in LEAD_FIELDS if f.in_star or (f.dynamic and f.column)]
+    rendered = LEAD_FIELDS.render_row(row, fields, zone)
+    found = multifields.load(
+        conn, entity_id=ENTITY_ID, element_ids=[lead_id], type_ids=MULTIFIELD_NAMES
+    )
+    rendered.update(found.get(lead_id, {}))
+    return rendered
+
+
+def delete_lead(conn: Connection, *, lead_id: int) -> None:
+    _row(conn, lead_id)
+    multifields.delete_all(conn, entity_id=ENTITY_ID, element_id=lead_id)
+    conn.execute(delete(lead_contacts).where(lead_contacts.c.lead_id == lead_id))
+    conn.execute(delete(leads).where(leads.c.id == lead_id))
+
+
+def list_leads(conn: Connection, *, query: ListQuery, zone: ZoneInfo) -> LeadPage:
+    result = run(conn, leads, query)
+    items = [LEAD_FIELDS.render_row(row, query.fields, zone) for row in result.rows]
+    ids = [row["id"] for row in result.rows]
+    wanted = [f.name for f in query.fields if f.name in MULTIFIELD_NAMES]
+    if wanted:
+        found = multifields.load(conn, entity_id=ENTITY_ID, element_ids=ids, type_ids=wanted)
+        for lead_id, item in zip(ids, items, strict=True):
+            item.update(found.get(lead_id, {}))
+    if any(f.name == "CONTACT_IDS" for f in query.fields):
+        bound = _contact_bindings(conn, ids)
+        for lead_id, item in zip(ids, items, strict=True):
+            item["CONTACT_IDS"] = bound.get(lead_id, [])
+    return LeadPage(items, result.total, result.next)
+
+
+def _contact_bindings(conn: Connection, lead_ids: list[int]) -> dict[int, list[int]]:
+    bound: dict[int, list[int]] = {}
+    rows = conn.execute(
+        select(lead_contacts.c.lead_id, lead_contacts.c.contact_id)
+        .where(lead_contacts.c.lead_id.in_(lead_ids))
+        .order_by(lead_contacts.c.lead_id, lead_contacts.c.sort)
+    )
+    for lead_id, contact_id in rows:
+        bound.setdefault(lead_id, []).append(contact_id)
+    return bound
+
+
+def _stage_in_use(conn: Connection, status_id: str) -> bool:
+    return bool(conn.execute(select(exists().where(leads.c.status_id == status_id))).scalar())
+
+
+def _source_in_use(conn: Connection, status_id: str) -> bool:
+    return bool(conn.execute(select(exists().where(leads.c.source_id == status_id))).scalar())
+
+
+register_usage_check(STAGES, _stage_in_use)
+register_usage_check("SOURCE", _source_in_use)
