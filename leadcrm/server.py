@@ -15,7 +15,8 @@ from leadcrm.app import create_app
 from leadcrm.runtime import Runtime
 from leadcrm.settings import Settings
 
-_WEBHOOK_PATH = re.compile(r"(/rest/\d+/)[^/\s?]+")
+# ``/rest/{user}/{code}/`` and the REST v3 form ``/rest/api/{user}/{code}/``, in any case.
+_WEBHOOK_PATH = re.compile(r"(/rest/(?:api/)?\d+/)[^/\s?]+", re.IGNORECASE)
 _AUTH_PARAM = re.compile(r"((?:^|[?&])auth=)[^&\s\"]*", re.IGNORECASE)
 
 
@@ -69,4 +70,5 @@ def run(
         log_config=_log_config(),
         proxy_headers=True,
         server_header=False,
+        timeout_graceful_shutdown=10,
     )

@@ -1,0 +1,226 @@
+"""The official Python SDK (b24pysdk), unchanged, against ``leadcrm serve`` over TLS.
+
+The SDK builds ``https://{domain}/rest/{user_id}/{code}/{method}.json`` and POSTs JSON through
+``requests``. Its only knobs used here are ordinary ones: the portal domain (``localhost:PORT``)
+and the trust store ``requests`` reads from ``REQUESTS_CA_BUNDLE``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from b24pysdk import BitrixWebhook, Client
+from b24pysdk.errors import (
+    BitrixAPIBadRequest,
+    BitrixAPIError,
+    BitrixAPIInsufficientScope,
+    BitrixAPINotFound,
+)
+
+from tests.e2e.serving import Server, Tls, webhook_parts
+
+LEADS_ON_SEVERAL_PAGES = 120
+
+
+@pytest.fixture(scope="module")
+def trust_test_ca(tls: Tls) -> Iterator[None]:
+    """``requests`` (under the SDK) trusts the test CA; loopback bypasses any proxy."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REQUESTS_CA_BUNDLE", str(tls.ca_path))
+        no_proxy = ",".join(filter(None, [os.environ.get("NO_PROXY"), "localhost,127.0.0.1"]))
+        patch.setenv("NO_PROXY", no_proxy)
+        patch.setenv("no_proxy", no_proxy)
+        yield
+
+
+def webhook_client(server: Server, url: str) -> Any:
+    user_id, code = webhook_parts(url)
+    token = BitrixWebhook(domain=server.domain, webhook_token=f"{user_id}/{code}")
+    return Client(token)
+
+
+@pytest.fixture
+def client(server: Server, trust_test_ca: None) -> Any:
+    """An SDK client on the administrator's webhook."""
+    return webhook_client(server, server.admin_webhook)
+
+
+# --- basic methods ------------------------------------------------------------------------------
+
+
+def test_user_current(client: Any) -> None:
+    request = client.user.current()
+    assert request.result["ID"] == "1"
+    assert request.result["ACTIVE"] is True
+    assert request.time.duration >= 0
+    user = request.value  # the SDK's own user object, its fields parsed from the answer
+    assert user.bitrix_id == 1
+    assert user.active is True
+    assert isinstance(user.date_register, datetime)
+
+
+def test_server_time(client: Any) -> None:
+    moment = client.server.time().value
+    assert isinstance(moment, datetime)
+    assert moment.tzinfo is not None
+    assert abs(moment - datetime.now(UTC)) < timedelta(minutes=5)
+
+
+def test_scope(client: Any) -> None:
+    assert {"basic", "crm", "user"} <= set(client.scope().result)
+    assert {"basic", "crm", "user"} <= set(client.scope(full=True).result)
+
+
+def test_batch(client: Any) -> None:
+    batch = client.call_batch(
+        {"me": client.user.current(), "now": client.server.time(), "scopes": client.scope()}
+    ).result
+    assert batch.result["me"]["ID"] == "1"
+    assert isinstance(batch.result["now"], str)
+    assert "crm" in batch.result["scopes"]
+    assert not batch.result_error
+    assert set(batch.result_time) == {"me", "now", "scopes"}
+
+
+def test_batch_with_a_failing_command(client: Any) -> None:
+    raw = client.get_token().call_batch(
+        {"ok": ("server.time", {}), "bad": ("no.such.method", {"x": 1})}
+    )
+    assert isinstance(raw["result"]["result"]["ok"], str)
+    assert raw["result"]["result_error"]["bad"]["error"] == "ERROR_METHOD_NOT_FOUND"
+
+
+def test_unknown_method_raises_the_sdk_error(client: Any) -> None:
+    with pytest.raises(BitrixAPINotFound) as raised:
+        client.get_token().call_method("no.such.method")
+    assert isinstance(raised.value, BitrixAPIError)
+    assert raised.value.error == "ERROR_METHOD_NOT_FOUND"
+    assert raised.value.status_code == 404
+
+
+def test_wrong_code_and_missing_scope(server: Server, trust_test_ca: None) -> None:
+    stranger = webhook_client(server, f"{server.base_url}/rest/1/{'x' * 24}/")
+    with pytest.raises(BitrixAPIError) as raised:
+        stranger.server.time().call()
+    assert raised.value.error == "NO_AUTH_FOUND"
+    assert raised.value.status_code == 401
+
+    lines = server.cli("webhook", "create", "--user", "1", "--scope", "user").stdout
+    narrow = webhook_client(server, lines.strip().splitlines()[-1])
+    assert narrow.user.current().result["ID"] == "1"
+    with pytest.raises(BitrixAPIInsufficientScope) as denied:
+        narrow.get_token().call_method("crm.settings.mode.get")
+    assert denied.value.error == "insufficient_scope"
+
+
+# --- leads (crm.lead.*) -----------------------------------------------------------------------
+
+
+def lead_fields(tag: str, number: int = 0) -> dict[str, Any]:
+    return {
+        "TITLE": f"E2E lead {number}",
+        "NAME": tag,
+        "LAST_NAME": f"Number {number}",
+        "OPPORTUNITY": 12500,
+        "PHONE": [{"VALUE": f"+1555010{number:04d}", "VALUE_TYPE": "WORK"}],
+        "EMAIL": [{"VALUE": f"lead{number}@e2e.test", "VALUE_TYPE": "HOME"}],
+    }
+
+
+def test_lead_fields_parse_into_the_sdk_schema(client: Any) -> None:
+    fields = client.crm.lead.fields().value
+    assert (fields["ID"].type, fields["ID"].is_read_only) == ("integer", True)
+    assert (fields["TITLE"].type, fields["TITLE"].is_read_only) == ("string", False)
+    assert (fields["PHONE"].type, fields["PHONE"].is_multiple) == ("crm_multifield", True)
+    assert fields["STATUS_ID"].status_type == "STATUS"
+
+
+def test_lead_add_get_update_delete(client: Any) -> None:
+    tag = f"sdk-{uuid.uuid4().hex[:8]}"
+    lead_id = client.crm.lead.add(lead_fields(tag, 7)).result
+    assert isinstance(lead_id, int)
+    assert lead_id > 0
+
+    lead = client.crm.lead.get(lead_id).result
+    assert lead["ID"] == str(lead_id)
+    assert lead["TITLE"] == "E2E lead 7"
+    assert lead["NAME"] == tag
+    assert lead["OPPORTUNITY"] == "12500.00"
+    assert lead["HAS_PHONE"] == "Y"
+    assert lead["HAS_EMAIL"] == "Y"
+    assert lead["ASSIGNED_BY_ID"] == "1"
+    (phone,) = lead["PHONE"]
+    assert phone.keys() >= {"ID", "VALUE_TYPE", "VALUE", "TYPE_ID"}
+    assert phone["ID"].isdigit()
+    assert (phone["VALUE_TYPE"], phone["VALUE"], phone["TYPE_ID"]) == (
+        "WORK",
+        "+15550100007",
+        "PHONE",
+    )
+    (email,) = lead["EMAIL"]
+    assert (email["VALUE_TYPE"], email["VALUE"], email["TYPE_ID"]) == (
+        "HOME",
+        "lead7@e2e.test",
+        "EMAIL",
+    )
+
+    assert (
+        client.crm.lead.update(lead_id, {"TITLE": "Renamed", "OPPORTUNITY": "99.5"}).result is True
+    )
+    updated = client.crm.lead.get(lead_id).result
+    assert (updated["TITLE"], updated["OPPORTUNITY"], updated["NAME"]) == ("Renamed", "99.50", tag)
+    assert [p["VALUE"] for p in updated["PHONE"]] == ["+15550100007"]
+
+    assert client.crm.lead.delete(lead_id).result is True
+    with pytest.raises(BitrixAPIBadRequest) as raised:
+        client.crm.lead.get(lead_id).call()
+    assert raised.value.error_description == "Not found"
+    assert raised.value.status_code == 400
+
+
+def test_lead_batch_of_adds(client: Any) -> None:
+    tag = f"sdk-{uuid.uuid4().hex[:8]}"
+    adds = {f"lead{n}": client.crm.lead.add(lead_fields(tag, n)) for n in range(5)}
+    batch = client.call_batch(adds).result
+    assert not batch.result_error
+    ids = [batch.result[f"lead{n}"] for n in range(5)]
+    assert all(isinstance(i, int) for i in ids)
+    assert len(set(ids)) == 5
+    fetched = client.call_batch([client.crm.lead.get(i) for i in ids]).result.result
+    assert [lead["ID"] for lead in fetched] == [str(i) for i in ids]
+    assert [lead["PHONE"][0]["VALUE"] for lead in fetched] == [f"+1555010{n:04d}" for n in range(5)]
+
+
+def test_lead_list_over_several_pages(client: Any) -> None:
+    tag = f"sdk-{uuid.uuid4().hex[:8]}"
+    adds = [client.crm.lead.add(lead_fields(tag, n)) for n in range(LEADS_ON_SEVERAL_PAGES)]
+    added = client.call_batches(adds).result  # three physical batches of at most 50
+    assert not added.result_error
+    values = added.result.values() if isinstance(added.result, dict) else added.result
+    ids = sorted(values)
+    assert len(set(ids)) == LEADS_ON_SEVERAL_PAGES
+
+    query = {"filter": {"NAME": tag}, "select": ["ID", "TITLE"], "order": {"ID": "ASC"}}
+    page = client.crm.lead.list(**query).response
+    assert len(page.result) == 50
+    assert page.total == LEADS_ON_SEVERAL_PAGES
+    assert page.next == 50
+    assert set(page.result[0]) == {"ID", "TITLE"}
+    last = client.crm.lead.list(**query, start=100).response
+    assert (len(last.result), last.total, last.next) == (20, LEADS_ON_SEVERAL_PAGES, None)
+
+    # The SDK's paging helpers: start offsets through batches, then the moving ID window.
+    listed = client.crm.lead.list(**query).as_list().result
+    assert [int(lead["ID"]) for lead in listed] == ids
+
+    fast = client.crm.lead.list(filter={"NAME": tag}, select=["ID"]).as_list_fast().result
+    assert [int(lead["ID"]) for lead in fast] == ids
+    backwards = client.crm.lead.list(filter={"NAME": tag}, select=["ID"]).as_list_fast(
+        descending=True
+    )
+    assert [int(lead["ID"]) for lead in backwards.result] == ids[::-1]
