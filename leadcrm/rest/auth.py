@@ -11,7 +11,8 @@ from leadcrm.webhooks.service import verify
 
 
 def webhook_principal(conn: Connection, *, user_id: str, code: str) -> Principal:
-    if not user_id.isdigit() or not code:
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+    if not (user_id.isascii() and user_id.isdigit()) or not code:
         raise no_auth_found()
     record = verify(conn, user_id=int(user_id), code=code)
     if record is None:

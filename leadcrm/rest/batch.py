@@ -123,13 +123,22 @@ def _substitute(value: Any, results: dict[str, Any]) -> Any:
 def _lookup(path: str, results: dict[str, Any]) -> Any:
     node: Any = results
     for segment in _SEGMENT.findall(path):
+        # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+        index = int(segment) if segment.isascii() and segment.isdigit() else None
         if isinstance(node, dict) and segment in node:
             node = node[segment]
-        elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
-            node = node[int(segment)]
+        elif index is not None and _has_index(node, index):
+            node = node[index]
         else:
             raise UnresolvedReference(f"$result{path}")
     return node
+
+
+def _has_index(node: Any, index: int) -> bool:
+    """Lists by position; maps whose keys are integers (a handler's own dict) by key."""
+    if isinstance(node, list):
+        return index < len(node)
+    return isinstance(node, dict) and index in node
 
 
 def _as_text(value: Any) -> str:

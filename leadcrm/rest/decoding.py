@@ -45,8 +45,21 @@ def split_key(key: str) -> list[str] | None:
     return [head, *segments]
 
 
+class _Node(dict[str, Any]):
+    """A map being built from bracket keys; it knows its next free index, as a PHP array does.
+
+    Keeping it here makes ``a[]=..`` repeated n times linear rather than quadratic.
+    """
+
+    __slots__ = ("next_index",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_index: int | None = None
+
+
 def build_nested(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    root: dict[str, Any] = {}
+    root = _Node()
     count = 0
     for key, value in pairs:
         count += 1
@@ -61,24 +74,28 @@ def build_nested(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     return normalise_top(root)
 
 
-def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
+def _assign(node: _Node, path: list[str], value: Any) -> None:
     for index, segment in enumerate(path):
         last = index == len(path) - 1
         if segment == "" and index > 0:
-            segment = str(_next_index(node))
+            segment = str(node.next_index or 0)
+        _note_index(node, segment)
         if last:
             node[segment] = value
             return
         child = node.get(segment)
-        if not isinstance(child, dict):
-            child = {}
+        if not isinstance(child, _Node):
+            child = _Node()
             node[segment] = child
         node = child
 
 
-def _next_index(node: dict[str, Any]) -> int:
-    numeric = [int(k) for k in node if k.isdigit() or (k.startswith("-") and k[1:].isdigit())]
-    return max(numeric) + 1 if numeric else 0
+def _note_index(node: _Node, key: str) -> None:
+    """An integer key moves the next free index past it (negative ones too, as PHP 8.3)."""
+    if key.isascii() and (key.isdigit() or (key[:1] == "-" and key[1:].isdigit())):
+        following = int(key) + 1
+        if node.next_index is None or following > node.next_index:
+            node.next_index = following
 
 
 def normalise(value: Any, depth: int = 0) -> Any:
@@ -105,7 +122,9 @@ def _is_sequence_keys(items: dict[str, Any]) -> bool:
 
 
 def _index_order(key: str) -> tuple[int, str]:
-    return (int(key), "") if key.isdigit() and (key == "0" or key[0] != "0") else (-1, key)
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+    canonical = key.isascii() and key.isdigit() and (key == "0" or key[0] != "0")
+    return (int(key), "") if canonical else (-1, key)
 
 
 def parse_query(query: str | bytes) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,7 +48,7 @@ def _iso(moment: float, zone: ZoneInfo) -> str:
 def success_body(
     result: Any, timing: dict[str, Any], total: int | None = None, next_start: int | None = None
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {"result": php_empty(result)}
+    body: dict[str, Any] = {"result": result}
     if next_start is not None:
         body["next"] = next_start
     if total is not None:
@@ -56,9 +57,12 @@ def success_body(
     return body
 
 
-def php_empty(value: Any) -> Any:
-    """PHP serialises an empty associative array as ``[]``; so do we, where it is a map."""
-    return [] if isinstance(value, dict) and not value else value
+# A JSON string (skipped whole, so "{}" inside text is left alone) or an empty object.
+_STRING_OR_EMPTY_OBJECT = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|\{\}')
+
+
+def _empty_object_as_list(match: re.Match[bytes]) -> bytes:
+    return b"[]" if match.group() == b"{}" else match.group()
 
 
 def _default(value: Any) -> Any:
@@ -70,7 +74,16 @@ def _default(value: Any) -> Any:
 
 
 def to_json(body: Any) -> bytes:
-    return orjson.dumps(body, default=_default)
+    """Compact JSON where an empty map, at any depth, is ``[]`` as PHP writes it, and integer
+    keys are strings as PHP writes them."""
+    try:
+        data = orjson.dumps(body, default=_default)
+    except TypeError:
+        # Non-string keys; the option is twice as slow, so it is taken only when needed.
+        data = orjson.dumps(body, default=_default, option=orjson.OPT_NON_STR_KEYS)
+    if b"{}" in data:  # rare: walk the text only then
+        data = _STRING_OR_EMPTY_OBJECT.sub(_empty_object_as_list, data)
+    return data
 
 
 def to_xml(body: Any) -> bytes:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.types import Message
 
 from leadcrm.rest import decoding
 from leadcrm.rest.auth import token_principal, webhook_principal
@@ -22,6 +24,8 @@ from leadcrm.runtime import Runtime
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
+
+log = logging.getLogger("leadcrm.rest")
 
 
 class RestEndpoint:
@@ -39,6 +43,12 @@ class RestEndpoint:
             outcome, operating = await run_in_threadpool(self._handle, route, params)
         except RestError as error:
             return _render(error.as_body(), error.status, fmt)
+        except ClientDisconnect:
+            return Response(status_code=400)  # nobody is left to read it
+        except Exception:
+            # Never the exception's text: it may hold SQL, paths or a credential.
+            log.exception("unexpected error in the REST transport")
+            return _render(internal_error().as_body(), 500, fmt)
         timer.processing = outcome.processing
         if outcome.error is not None:
             return _render(outcome.error.as_body(), outcome.error.status, fmt)
@@ -76,14 +86,16 @@ class RestEndpoint:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise _too_large()
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type == "multipart/form-data":
-            return await _read_multipart(request, limit)
+        # The whole body is read under the cap before any parser sees it, whatever its type
+        # and whether or not it declared a length.
         body = bytearray()
         async for chunk in request.stream():
             body.extend(chunk)
             if len(body) > limit:
                 raise _too_large()
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "multipart/form-data":
+            return await _read_multipart(request, bytes(body), limit)
         if content_type == "application/json" or (
             content_type != "application/x-www-form-urlencoded" and body.lstrip()[:1] == b"{"
         ):
@@ -91,30 +103,48 @@ class RestEndpoint:
         return decoding.parse_query(bytes(body))
 
 
-async def _read_multipart(request: Request, limit: int) -> dict[str, Any]:
+async def _read_multipart(request: Request, body: bytes, limit: int) -> dict[str, Any]:
+    boundary = _boundary(request.headers.get("content-type", ""))
+    # A body cut short parses "successfully" as its first parts; running a call on half of
+    # its parameters is worse than refusing it, so the closing delimiter must be there.
+    if boundary is None or b"--" + boundary + b"--" not in body:
+        raise invalid_request("The multipart body could not be read")
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    buffered = Request(request.scope, replay)
     try:
-        form = await request.form(max_files=100, max_fields=decoding.MAX_PARAMETERS)
+        form = await buffered.form(
+            max_files=100, max_fields=decoding.MAX_PARAMETERS, max_part_size=limit
+        )
     except Exception as exc:
         raise invalid_request("The multipart body could not be read") from exc
     pairs: list[tuple[str, Any]] = []
-    total = 0
-    for key, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            content = await value.read()
-            total += len(content)
-            pairs.append(
-                (
-                    key,
-                    decoding.UploadedFile(value.filename or "", value.content_type or "", content),
-                )
-            )
-        else:
-            total += len(value)
-            pairs.append((key, value))
-        if total > limit:
-            raise _too_large()
-    await form.close()
+    try:
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                content = await value.read()
+                name, kind = value.filename or "", value.content_type or ""
+                pairs.append((key, decoding.UploadedFile(name, kind, content)))
+            else:
+                pairs.append((key, value))
+    finally:
+        await form.close()
     return decoding.build_nested(pairs)
+
+
+def _boundary(content_type: str) -> bytes | None:
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "boundary" and value.strip().strip('"'):
+            return value.strip().strip('"').encode("latin-1", "replace")
+    return None
 
 
 def _too_large() -> RestError:

@@ -8,8 +8,10 @@ from leadcrm.catalogue.kinds import FieldValueError, parse_flag
 from leadcrm.rest import registry
 from leadcrm.rest.call import Call
 from leadcrm.rest.errors import RestError
+from leadcrm.rest.principal import SCOPE_ALIASES
 from leadcrm.rest.registry import method
 from leadcrm.users.service import get_user_row
+from leadcrm.webhooks.service import KNOWN_SCOPES
 
 
 def _flag(value: object) -> bool:
@@ -20,14 +22,15 @@ def _flag(value: object) -> bool:
 
 
 def _all_scopes() -> list[str]:
-    return sorted({m.scope for m in registry.all_methods()})
+    """Every scope this server knows: those of its methods and those a webhook can be given."""
+    return sorted({"basic", *KNOWN_SCOPES, *(m.scope for m in registry.all_methods())})
 
 
 @method("scope", scope="basic")
 def scope(call: Call) -> list[str]:
     if _flag(call.params.get("full")):
         return _all_scopes()
-    return sorted({"basic", *call.principal.scopes} & {*_all_scopes(), *call.principal.scopes})
+    return sorted({"basic", *call.principal.scopes})
 
 
 @method("methods", scope="basic")
@@ -39,6 +42,8 @@ def methods(call: Call) -> list[str]:
     if "scope" in call.params:
         # An empty scope asks for the common (basic) methods.
         target = str(wanted or "basic").lower()
+        # user_basic and user_brief reach the `user` methods (with fewer fields).
+        target = SCOPE_ALIASES.get(target, target)
         return [m.name.lower() for m in available if m.scope == target]
     return [m.name.lower() for m in available if call.principal.may_use(m.scope)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, or_
+from sqlalchemy import ColumnElement, Table, and_, false, not_, or_, true
 
 from leadcrm.catalogue import Catalogue, Field
 from leadcrm.catalogue.kinds import (
@@ -15,6 +15,7 @@ from leadcrm.catalogue.kinds import (
     FieldValueError,
     Kind,
     StringKind,
+    parse_flag,
 )
 from leadcrm.rest.errors import crm_error
 
@@ -80,3 +81,109 @@ BASE_FIELDS = [
 ]
 
 USER_FIELDS = Catalogue("USER", BASE_FIELDS)
+
+# What the limited user scopes may read (user/user-scope.md), and the filter-only keys they
+# may use; `user` reads every field. Hidden fields are absent from the output and unknown to
+# select, filter and sort. NAME_SEARCH looks into e-mails, so user_brief does not get it.
+USER_BRIEF_FIELDS = frozenset(
+    {
+        "ID",
+        "XML_ID",
+        "ACTIVE",
+        "NAME",
+        "LAST_NAME",
+        "SECOND_NAME",
+        "TIME_ZONE",
+        "DATE_REGISTER",
+        "PERSONAL_PROFESSION",
+        "PERSONAL_GENDER",
+        "PERSONAL_BIRTHDAY",
+        "PERSONAL_CITY",
+        "WORK_POSITION",
+        "UF_DEPARTMENT",
+        "UF_PHONE_INNER",
+        "IS_ONLINE",
+    }
+)
+USER_BASIC_FIELDS = USER_BRIEF_FIELDS | {
+    "EMAIL",
+    "PERSONAL_PHONE",
+    "PERSONAL_MOBILE",
+    "WORK_PHONE",
+    "WORK_COMPANY",
+    "WORK_DEPARTMENT",
+    "NAME_SEARCH",
+}
+_NEGATIVE = {"ne", "not_in", "not_like", "not_contains"}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _name_search_condition(table: Table, operation: str, values: list[Any]) -> ColumnElement[bool]:
+    """``NAME_SEARCH``: every word of the text appears in the name, last name, middle name or
+    e-mail."""
+    columns = (table.c.name, table.c.last_name, table.c.second_name, table.c.email)
+    words = [w for v in values for w in str(v).replace("%", " ").split()]
+    matches = and_(
+        true(),
+        *(or_(*(c.ilike(f"%{_escape_like(w)}%", escape="\\") for c in columns)) for w in words),
+    )
+    return not_(matches) if operation in _NEGATIVE else matches
+
+
+def _online_condition(table: Table, operation: str, values: list[Any]) -> ColumnElement[bool]:
+    """``IS_ONLINE``: leadcrm keeps no presence, so every user is offline (``N``)."""
+    try:
+        wanted = {parse_flag(v) for v in values}
+    except FieldValueError as exc:
+        raise crm_error("Invalid filter value for field 'IS_ONLINE'.") from exc
+    if operation in ("empty", "not_empty"):
+        return true() if operation == "not_empty" else false()
+    offline_matches = False in wanted
+    if operation in _NEGATIVE:
+        offline_matches = not offline_matches
+    return true() if offline_matches else false()
+
+
+# Filter-only keys user.get documents; never selected, never sorted on.
+FILTER_ONLY_FIELDS = [
+    Field(
+        name="NAME_SEARCH",
+        type="string",
+        kind=TEXT,
+        title="NAME_SEARCH",
+        in_star=False,
+        sortable=False,
+        condition=_name_search_condition,
+    ),
+    Field(
+        name="IS_ONLINE",
+        type="char",
+        kind=TEXT,
+        title="IS_ONLINE",
+        in_star=False,
+        sortable=False,
+        condition=_online_condition,
+    ),
+]
+_FILTER_CATALOGUE = USER_FIELDS.extended(FILTER_ONLY_FIELDS)
+_visible: dict[frozenset[str], tuple[Catalogue, Catalogue]] = {}
+
+
+def catalogues_for(scopes: frozenset[str]) -> tuple[Catalogue, Catalogue]:
+    """The fields these scopes may read, and the same plus the filter-only keys."""
+    user_scopes = scopes & {"user", "user_basic", "user_brief"}
+    pair = _visible.get(user_scopes)
+    if pair is None:
+        if "user" in user_scopes:
+            pair = (USER_FIELDS, _FILTER_CATALOGUE)
+        else:
+            allowed = USER_BASIC_FIELDS if "user_basic" in user_scopes else USER_BRIEF_FIELDS
+            pair = (
+                Catalogue("USER", [f for f in USER_FIELDS if f.name in allowed]),
+                Catalogue("USER", [f for f in _FILTER_CATALOGUE if f.name in allowed]),
+            )
+        _visible[user_scopes] = pair
+    return pair

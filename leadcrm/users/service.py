@@ -10,7 +10,6 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from leadcrm.catalogue import Field
 from leadcrm.listing import ListQuery, ListResult, run
-from leadcrm.users.fields import USER_FIELDS
 from leadcrm.users.tables import users
 
 ADMIN_USER_ID = 1
@@ -89,7 +88,3 @@ def all_users(conn: Connection) -> list[RowMapping]:
 
 def render_user(row: RowMapping, fields: list[Field], zone: ZoneInfo) -> dict[str, object]:
     return {f.name: f.kind.render(row[f.column], zone) for f in fields if f.column}
-
-
-def render_all(row: RowMapping, zone: ZoneInfo) -> dict[str, object]:
-    return render_user(row, list(USER_FIELDS), zone)

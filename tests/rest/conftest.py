@@ -1,0 +1,77 @@
+"""Fixtures for the transport tests."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Connection
+
+from leadcrm.rest import registry, transport
+from leadcrm.rest.call import Call
+from leadcrm.rest.errors import RestError, no_auth_found
+from leadcrm.rest.principal import Principal
+from leadcrm.users.service import create_user
+
+APP_TOKEN = "0123456789abcdef-app-token"
+
+
+@pytest.fixture
+def app_token(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """OAuth tokens arrive with applications; until then this stands in for the token check.
+
+    ``APP_TOKEN`` acts as the administrator with the crm and user scopes; any other token is
+    unknown. Returns the list of tokens the transport asked about, to prove where it read them.
+    """
+    seen: list[object] = []
+
+    def token_principal(conn: Connection, *, token: object) -> Principal:
+        seen.append(token)
+        if token != APP_TOKEN:
+            raise no_auth_found()
+        return Principal(
+            user_id=1, is_admin=True, scopes=frozenset({"crm", "user"}), credential="app:test"
+        )
+
+    monkeypatch.setattr(transport, "token_principal", token_principal)
+    return seen
+
+
+@pytest.fixture
+def test_methods(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Methods that exist only for these tests, registered as handlers are and removed after:
+
+    - ``test.echo`` (basic) answers its parameters as decoded;
+    - ``test.write`` (basic, writes) adds a user named ``name``, then fails if ``fail`` is
+      ``rest`` (a Bitrix24 error) or ``crash`` (an unexpected exception);
+    - ``test.value`` (basic) answers ``VALUES[kind]``.
+    """
+
+    def echo(call: Call) -> object:
+        return call.params.raw
+
+    def write(call: Call) -> object:
+        user_id = create_user(call.conn, name=str(call.params.get("name")), zone=call.zone)
+        if call.params.get("fail") == "rest":
+            raise RestError("", "Refused after writing.", 400)
+        if call.params.get("fail") == "crash":
+            raise RuntimeError(f"boom: SELECT secret FROM /srv/leadcrm/{user_id}")
+        return user_id
+
+    def value(call: Call) -> object:
+        return VALUES[str(call.params.get("kind"))]
+
+    for name, handler, writes in (
+        ("test.echo", echo, False),
+        ("test.write", write, True),
+        ("test.value", value, False),
+    ):
+        entry = registry.Method(name, "basic", handler, writes, True, True)
+        monkeypatch.setitem(registry._methods, name, entry)
+
+
+VALUES: dict[str, object] = {
+    "empty_map": {},
+    "nested_empty": {"a": {}, "b": [{}, {"c": {}}], "text": "{}", "n": 0},
+    "empty_list": [],
+    "none": None,
+    "int_keys": {5: "five", 7: {"x": "y"}},
+}
