@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from leadcrm.rest.errors import crm_error
 
+MAX_ID = 2**31 - 1
+"""The largest id an entity can have: id columns are 32-bit integers on PostgreSQL."""
+
 
 def parse_entity_id(raw: object) -> int:
-    """A positive integer, given as a number or a numeric string; otherwise the documented error."""
+    """A positive integer, given as a number or a numeric string; otherwise the documented error.
+
+    An id above ``MAX_ID`` is still a valid id (no entity has it: "Not found", as Bitrix24
+    answers); callers check it with ``MAX_ID`` before it reaches the database.
+    """
     if isinstance(raw, bool):
         raise crm_error("ID is not defined or invalid.")
     if isinstance(raw, int) and raw > 0:
         return raw
-    if isinstance(raw, str) and raw.strip().isdigit() and int(raw) > 0:
-        return int(raw)
+    if isinstance(raw, str):
+        text = raw.strip()
+        # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+        if text.isascii() and text.isdigit() and int(text) > 0:
+            return int(text)
     raise crm_error("ID is not defined or invalid.")

@@ -13,15 +13,19 @@ from leadcrm.rest.errors import crm_error
 from leadcrm.rest.registry import method
 
 
+def _map_param(call: Call, name: str) -> dict[str, Any]:
+    """A map parameter; missing, empty or ``[]`` (PHP's empty array) is an empty map."""
+    value = call.params.get(name)
+    if value is None or value == "" or value == []:
+        return {}
+    if not isinstance(value, dict):
+        raise crm_error(f"Parameter '{name}' must be array.")
+    return value
+
+
 def _fields(call: Call) -> dict[str, Any]:
-    fields = call.params.get("fields")
-    if fields is None or fields == "":
-        fields = {}
-    if not isinstance(fields, dict):
-        raise crm_error("Parameter 'fields' must be array.")
-    params = call.params.get("params")
-    if params not in (None, "") and not isinstance(params, dict):
-        raise crm_error("Parameter 'params' must be array.")
+    fields = _map_param(call, "fields")
+    _map_param(call, "params")
     return fields
 
 

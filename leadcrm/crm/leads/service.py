@@ -8,9 +8,20 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, delete, exists, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    RowMapping,
+    String,
+    delete,
+    exists,
+    insert,
+    select,
+    update,
+)
 
 from leadcrm.crm.currencies.service import base_currency
+from leadcrm.crm.ids import MAX_ID
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS, MULTIFIELD_NAMES
 from leadcrm.crm.leads.tables import lead_contacts, leads
 from leadcrm.crm.multifields import service as multifields
@@ -22,6 +33,18 @@ from leadcrm.users.service import utcnow
 
 STAGES = "STATUS"
 FINAL_SEMANTICS = ("S", "F")
+# Fields that always hold a value: an empty one takes the default on add and leaves the field
+# unchanged on update. A responsible user or a company of 0 means none, as in Bitrix24.
+ALWAYS_SET = (
+    "STATUS_ID",
+    "CURRENCY_ID",
+    "ASSIGNED_BY_ID",
+    "OPENED",
+    "IS_MANUAL_OPPORTUNITY",
+    "OPPORTUNITY",
+)
+ZERO_IS_NONE = ("ASSIGNED_BY_ID", "COMPANY_ID")
+INT32_MIN = -(2**31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +61,41 @@ def _column(name: str) -> str:
 
 
 def _parse(values: Mapping[str, Any], zone: ZoneInfo, *, creating: bool) -> dict[str, Any]:
+    """The writable values that were sent, empty ones of ``ALWAYS_SET`` fields left out."""
     accepted, errors = LEAD_FIELDS.parse_input(values, zone, creating=creating)
+    errors += [problem for name, value in accepted.items() if (problem := _unstorable(name, value))]
     if errors:
         raise RestError("ERROR_CORE", " ".join(errors), 400)
+    for name in ZERO_IS_NONE:
+        if accepted.get(name) == 0:
+            accepted[name] = None
+    for name in ALWAYS_SET:
+        if name in accepted and accepted[name] in (None, ""):
+            del accepted[name]
     return accepted
+
+
+def _unstorable(name: str, value: Any) -> str | None:
+    """Why a parsed value cannot go into its column, in the words of the other field errors."""
+    field = LEAD_FIELDS.get(name)
+    if field is None or field.column is None:
+        return None
+    column_type = leads.c[field.column].type
+    problem = None
+    if isinstance(value, str) and "\x00" in value:
+        problem = "a NUL character is not allowed"
+    elif (
+        isinstance(value, str)
+        and isinstance(column_type, String)
+        and column_type.length is not None
+        and len(value) > column_type.length
+    ):
+        problem = f"at most {column_type.length} characters are expected"
+    elif (
+        isinstance(value, int) and type(column_type) is Integer and not INT32_MIN <= value <= MAX_ID
+    ):
+        problem = f"an integer between {INT32_MIN} and {MAX_ID} is expected"
+    return None if problem is None else f"The field {field.title} ({name}) is invalid: {problem}."
 
 
 def _split_structured(
@@ -66,9 +120,13 @@ def _contact_ids(raw: Any) -> list[int]:
     for value in values:
         if value in (None, "", 0, "0"):
             continue
-        text = str(value).strip()
-        if not text.isdigit():
-            raise RestError("ERROR_CORE", "CONTACT_IDS must hold contact ids.", 400)
+        text = str(value).strip() if isinstance(value, (int, str)) else ""
+        if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+            raise RestError(
+                "ERROR_CORE",
+                "The field CONTACT_IDS (CONTACT_IDS) is invalid: contact ids are expected.",
+                400,
+            )
         if int(text) not in ids:
             ids.append(int(text))
     return ids
@@ -127,9 +185,6 @@ def update_lead(
     current = _row(conn, lead_id)
     accepted = _parse(values, zone, creating=False)
     items, contact_ids = _split_structured(accepted)
-    for name in ("STATUS_ID", "CURRENCY_ID"):
-        if accepted.get(name) in (None, ""):
-            accepted.pop(name, None)
     check_references(conn, LEAD_FIELDS, accepted)
     changes = {_column(name): value for name, value in accepted.items()}
     now = utcnow()
@@ -162,6 +217,8 @@ def update_lead(
 
 
 def _bind_contacts(conn: Connection, *, lead_id: int, contact_ids: list[int]) -> None:
+    if not contact_ids:
+        return
     conn.execute(
         insert(lead_contacts),
         [
@@ -172,6 +229,8 @@ def _bind_contacts(conn: Connection, *, lead_id: int, contact_ids: list[int]) ->
 
 
 def _row(conn: Connection, lead_id: int) -> RowMapping:
+    if lead_id > MAX_ID:
+        raise crm_error("Not found")
     row = conn.execute(select(leads).where(leads.c.id == lead_id)).mappings().first()
     if row is None:
         raise crm_error("Not found")

@@ -12,7 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, exists, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    delete,
+    exists,
+    false,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy import update as sql_update
 
 from leadcrm.crm.multifields.tables import multifields
@@ -53,16 +64,16 @@ def _parse_item(kind: MultifieldType, entry: Any) -> Item:
     item_id = _item_id(kind, upper.get("ID"))
     value = upper.get("VALUE")
     remove = str(upper.get("DELETE", "")).upper() == "Y"
-    if value is not None and not isinstance(value, (str, int, float)):
-        raise field_error(f"The VALUE of a {kind.type_id} item must be a string.")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+        raise field_error(f"The VALUE of each {kind.type_id} item must be a string.")
     text = None if value is None else str(value).strip()
     if item_id is None and not text and not remove:
         raise field_error(f"A new {kind.type_id} item needs a VALUE.")
+    # An empty VALUE_TYPE is no VALUE_TYPE: the default on a new item, unchanged on a change.
     value_type = upper.get("VALUE_TYPE")
-    if value_type is not None:
-        value_type = str(value_type).upper()
-        if value_type not in kind.value_types:
-            raise field_error(f"VALUE_TYPE '{value_type}' is not allowed for {kind.type_id}.")
+    value_type = None if value_type in (None, "") else str(value_type).upper()
+    if value_type is not None and value_type not in kind.value_types:
+        raise field_error(f"VALUE_TYPE '{value_type}' is not allowed for {kind.type_id}.")
     if text:
         _check_value(kind, text)
     return Item(item_id, text, value_type, remove or (item_id is not None and not text))
@@ -73,14 +84,17 @@ def _item_id(kind: MultifieldType, raw: Any) -> int | None:
         return None
     if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
         return raw
-    if isinstance(raw, str) and raw.isdigit():
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit():
         return int(raw)
-    raise field_error(f"The ID of a {kind.type_id} item must be a positive integer.")
+    raise field_error(f"The ID of each {kind.type_id} item must be a positive integer.")
 
 
 def _check_value(kind: MultifieldType, value: str) -> None:
+    if "\x00" in value:
+        raise field_error(f"The {kind.type_id} value must not contain a NUL character.")
     if len(value) > MAX_VALUE_LENGTH:
-        raise field_error(f"A {kind.type_id} value is longer than {MAX_VALUE_LENGTH} characters.")
+        raise field_error(f"The {kind.type_id} value is longer than {MAX_VALUE_LENGTH} characters.")
     if kind.type_id == "EMAIL" and not _EMAIL.match(value):
         raise field_error(f"The field {kind.title} contains an invalid address")
 
@@ -189,30 +203,38 @@ def filter_condition(entity_id: str, type_id: str) -> Any:
     """A list-engine condition: any of the element's rows of this type matches the value.
 
     Equality compares normalised values (a phone's digits, an e-mail in any case), as filters
-    on these fields "only work on exact matches".
+    on these fields "only work on exact matches"; ``%`` and ``=%`` search the normalised values
+    the same way. An empty value among a list's values stands for "has no value of this type".
     """
     kind = TYPES[type_id]
 
+    def like_pattern(pattern: str) -> str:
+        """A client's ``=%`` pattern in normalised form: ``%`` and ``_`` stay wildcards."""
+        kept = re.sub(r"[^\d%_]", "", pattern) if type_id == "PHONE" else pattern.strip().lower()
+        return kept.replace("\\", "\\\\")
+
     def condition(table: Table, operation: str, values: list[Any]) -> ColumnElement[bool]:
-        base = and_(
-            multifields.c.entity_id == entity_id,
-            multifields.c.element_id == table.c.id,
-            multifields.c.type_id == type_id,
-        )
-        normalised = [kind.normalise(str(v)) for v in values]
+        of_this_type = and_(multifields.c.entity_id == entity_id, multifields.c.type_id == type_id)
+        owned = and_(of_this_type, multifields.c.element_id == table.c.id)
+        has_none = ~exists().where(owned)
         if operation in ("empty", "not_empty"):
-            found = exists().where(base)
-            return ~found if operation == "empty" else found
+            return has_none if operation == "empty" else ~has_none
+        present = [str(v) for v in values if v is not None and v != ""]
+        wants_empty = len(present) != len(values)
+        column = multifields.c.value_normalized
         if operation in ("contains", "not_contains"):
-            match: ColumnElement[bool] = multifields.c.value_normalized.contains(
-                normalised[0], autoescape=True
-            )
+            needles = [kind.normalise(v) for v in present]
+            match = or_(false(), *(column.contains(n, autoescape=True) for n in needles))
         elif operation in ("like", "not_like"):
-            match = multifields.c.value_normalized.like(str(values[0]).strip().lower())
+            patterns = [like_pattern(v) for v in present]
+            match = or_(false(), *(column.like(p, escape="\\") for p in patterns))
         else:
-            match = multifields.c.value_normalized.in_(normalised)
-        found = exists().where(base, match)
-        negated = operation in ("ne", "not_in", "not_contains", "not_like")
-        return ~found if negated else found
+            match = column.in_([kind.normalise(v) for v in present])
+        if operation in ("ne", "not_in", "not_contains", "not_like"):
+            matched_none = ~exists().where(owned, match)
+            return and_(matched_none, ~has_none) if wants_empty else matched_none
+        # Looked up by value (the search index), then joined to the entity by its id.
+        found = table.c.id.in_(select(multifields.c.element_id).where(of_this_type, match))
+        return or_(found, has_none) if wants_empty else found
 
     return condition
