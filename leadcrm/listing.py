@@ -6,6 +6,7 @@ grammar (operator prefixes, select masks, stable ordering, 50-row pages) is writ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,9 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    false,
     func,
+    literal,
     not_,
     or_,
     select,
@@ -52,6 +55,9 @@ OPERATORS: tuple[tuple[str, str], ...] = (
 _LIKE_OPERATIONS = {"like", "not_like", "contains", "not_contains"}
 # On values that are not text (codes, numbers), LIKE degrades to equality: a policy of ours.
 _LIKE_AS_EQUALITY = {"like": "eq", "contains": "eq", "not_like": "ne", "not_contains": "ne"}
+_NEGATED = frozenset({"ne", "not_in", "not_like", "not_contains"})
+_COMPARISONS = frozenset({"gt", "ge", "lt", "le"})
+_START = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,26 +130,42 @@ def parse_filter(catalogue: Catalogue, raw: object, zone: ZoneInfo) -> list[Cond
 
 
 def _condition(field: Field, operation: str, value: Any, zone: ZoneInfo) -> Condition:
-    values = value if isinstance(value, list) else [value]
     if isinstance(value, dict):
         values = list(value.values())
+    else:
+        values = value if isinstance(value, list) else [value]
     if operation in _LIKE_OPERATIONS and not field.kind.likeable and field.condition is None:
         operation = _LIKE_AS_EQUALITY[operation]
-    if operation in _LIKE_OPERATIONS:
-        return Condition(field, operation, [str(v) for v in values])
-    if operation in ("eq", "ne", "in", "not_in") and len(values) != 1:
-        operation = "in" if operation in ("eq", "in") else "not_in"
-    if operation in ("eq", "ne") and values[0] in ("", None):
-        return Condition(field, "empty" if operation == "eq" else "not_empty", [])
-    parsed = []
-    for item in values:
-        if isinstance(item, (dict, list)):
-            raise crm_error(f"Invalid filter value for field '{field.name}'.")
-        try:
-            parsed.append(item if field.condition else field.kind.parse(item, zone))
-        except FieldValueError as exc:
-            raise crm_error(f"Invalid filter value for field '{field.name}': {exc}.") from exc
-    return Condition(field, operation, parsed)
+    negated = operation in _NEGATED
+    # An empty value ("" or null) means "is empty", and with a negation "is not empty".
+    if values and all(_is_empty(item) for item in values):
+        return Condition(field, "not_empty" if negated else "empty", [])
+    if operation in _COMPARISONS and len(values) != 1:
+        raise crm_error(f"Invalid filter value for field '{field.name}': one value is expected.")
+    if operation in ("eq", "ne") and len(values) != 1:
+        operation = "not_in" if negated else "in"
+    return Condition(field, operation, [_filter_value(field, v, zone) for v in values])
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or value == ""
+
+
+def _filter_value(field: Field, item: Any, zone: ZoneInfo) -> Any:
+    """One value in stored form; ``None`` stands for the empty value among a list's items.
+
+    A field with its own condition gets the client's value as it came.
+    """
+    if isinstance(item, (dict, list)):
+        raise crm_error(f"Invalid filter value for field '{field.name}'.")
+    if field.condition is not None:
+        return item
+    if _is_empty(item):
+        return None
+    try:
+        return field.kind.parse(item, zone)
+    except FieldValueError as exc:
+        raise crm_error(f"Invalid filter value for field '{field.name}': {exc}.") from exc
 
 
 def parse_order(catalogue: Catalogue, raw: object) -> list[tuple[Field, bool]]:
@@ -170,10 +192,15 @@ def parse_start(raw: object) -> int:
     """The offset; ``-1`` asks for no count. Anything else absurd is refused."""
     if raw is None or raw == "":
         return 0
-    try:
-        start = int(str(raw).strip())
-    except ValueError as exc:
-        raise crm_error("Parameter 'start' must be an integer.") from exc
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        start = raw
+    elif isinstance(raw, str) and _START.fullmatch(raw.strip()):
+        # ASCII digits only: Python's int() would also take "1_000" and other scripts' digits.
+        text = raw.strip()
+        significant = text.lstrip("+-").lstrip("0")
+        start = int(text) if len(significant) <= 12 else MAX_START + 1
+    else:
+        raise crm_error("Parameter 'start' must be an integer.")
     if start < -1 or start > MAX_START:
         raise crm_error("Parameter 'start' is out of range.")
     return start
@@ -206,11 +233,31 @@ def compile_condition(table: Table, condition: Condition) -> ColumnElement[bool]
     if field.column is None:
         raise RestError("", f"Filter field '{field.name}' is not supported.")
     column = table.c[field.column]
-    return _COMPILERS[operation](column, values)
+    present = [v for v in values if v is not None]
+    if len(present) == len(values):
+        return _COMPILERS[operation](column, values)
+    # Some items of a list are the empty value: they stand for "is empty" ("is not empty").
+    if operation in _NEGATED:
+        filled = not_(_empty(column))
+        return and_(_COMPILERS[operation](column, present), filled) if present else filled
+    empty = _empty(column)
+    return or_(_COMPILERS[operation](column, present), empty) if present else empty
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    """``%``: the text anywhere, its own ``%`` and ``_`` taken literally."""
+    matched: ColumnElement[bool] = column.ilike(f"%{_escape_like(text)}%", escape="\\")
+    return matched
+
+
+def _like(column: Any, pattern: str) -> ColumnElement[bool]:
+    """``=%``: the client's pattern, ``%`` and ``_`` its only wildcards on both databases."""
+    matched: ColumnElement[bool] = column.ilike(pattern.replace("\\", "\\\\"), escape="\\")
+    return matched
 
 
 def _empty(column: Any) -> ColumnElement[bool]:
@@ -223,19 +270,20 @@ def _empty(column: Any) -> ColumnElement[bool]:
 _COMPILERS: Mapping[str, Callable[[Any, list[Any]], ColumnElement[bool]]] = {
     "eq": lambda c, v: c == v[0],
     "ne": lambda c, v: or_(c != v[0], c.is_(None)),
-    "gt": lambda c, v: c > v[0],
-    "ge": lambda c, v: c >= v[0],
-    "lt": lambda c, v: c < v[0],
-    "le": lambda c, v: c <= v[0],
+    # Typed binds: a flag compares too (N before Y), which a bare True/False cannot.
+    "gt": lambda c, v: c > literal(v[0], c.type),
+    "ge": lambda c, v: c >= literal(v[0], c.type),
+    "lt": lambda c, v: c < literal(v[0], c.type),
+    "le": lambda c, v: c <= literal(v[0], c.type),
     "in": lambda c, v: c.in_(v),
     "not_in": lambda c, v: or_(c.not_in(v), c.is_(None)),
     "empty": lambda c, v: _empty(c),
     "not_empty": lambda c, v: not_(_empty(c)),
-    "like": lambda c, v: or_(*(c.ilike(p) for p in v)),
-    "not_like": lambda c, v: and_(*(or_(not_(c.ilike(p)), c.is_(None)) for p in v)),
-    "contains": lambda c, v: or_(*(c.ilike(f"%{_escape_like(p)}%", escape="\\") for p in v)),
-    "not_contains": lambda c, v: and_(
-        *(or_(not_(c.ilike(f"%{_escape_like(p)}%", escape="\\")), c.is_(None)) for p in v)
+    "like": lambda c, v: or_(false(), *(_like(c, p) for p in v)),
+    "not_like": lambda c, v: or_(not_(or_(false(), *(_like(c, p) for p in v))), c.is_(None)),
+    "contains": lambda c, v: or_(false(), *(_contains(c, p) for p in v)),
+    "not_contains": lambda c, v: or_(
+        not_(or_(false(), *(_contains(c, p) for p in v))), c.is_(None)
     ),
 }
 
@@ -251,6 +299,50 @@ class ListResult:
     next: int | None
 
 
+def page_statement(
+    conn: Connection, table: Table, query: ListQuery, where: ColumnElement[bool]
+) -> Select[Any]:
+    """The query for one page: every stored column, ordered, 51 rows to learn if more follow."""
+    statement: Select[Any] = select(table).where(where)
+    for field, descending in query.order:
+        if field.column is not None:
+            column = table.c[field.column]
+            statement = statement.order_by(_ordered(conn, column, descending, where))
+    return statement.limit(PAGE_SIZE + 1).offset(query.start)
+
+
+def _ordered(
+    conn: Connection, column: Any, descending: bool, where: ColumnElement[bool]
+) -> ColumnElement[Any]:
+    """NULLs sort first ascending and last descending, as MySQL-backed Bitrix24 sorts them.
+
+    That is SQLite's own order. PostgreSQL's is the opposite, and a NULLS clause there keeps
+    its (plain ascending) indexes from serving the order, so the clause is written only when
+    NULLs can be among the rows listed: never for a NOT NULL column such as the id.
+    """
+    plain: ColumnElement[Any] = column.desc() if descending else column.asc()
+    if not column.nullable or conn.dialect.name == "sqlite":
+        return plain
+    probe = select(literal(1)).select_from(column.table).where(where, column.is_(None)).limit(1)
+    if conn.execute(probe).first() is None:
+        return plain
+    placed: ColumnElement[Any] = (
+        column.desc().nulls_last() if descending else column.asc().nulls_first()
+    )
+    return placed
+
+
+def prepare_connection(conn: Connection) -> None:
+    """SQLite's lower() folds ASCII only; LIKE ignores case in every script on both databases."""
+    if conn.dialect.name == "sqlite":
+        driver: Any = conn.connection.driver_connection
+        driver.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def run(
     conn: Connection,
     table: Table,
@@ -259,18 +351,11 @@ def run(
     scope: ColumnElement[bool] | None = None,
 ) -> ListResult:
     """One page of rows (every stored column), the total unless skipped, and the next offset."""
+    prepare_connection(conn)
     where = where_clause(table, query.conditions)
     if scope is not None:
         where = and_(scope, where)
-    statement: Select[Any] = select(table).where(where)
-    for field, descending in query.order:
-        column = table.c[field.column] if field.column else None
-        if column is not None:
-            # NULLs sort low on both databases, as MySQL-backed Bitrix24 sorts them.
-            ordered = column.desc().nulls_last() if descending else column.asc().nulls_first()
-            statement = statement.order_by(ordered)
-    statement = statement.limit(PAGE_SIZE + 1).offset(query.start)
-    rows = list(conn.execute(statement).mappings())
+    rows = list(conn.execute(page_statement(conn, table, query, where)).mappings())
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if not query.count:

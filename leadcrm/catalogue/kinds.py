@@ -39,6 +39,19 @@ class Money(TypeDecorator[Decimal]):
         return (Decimal(value) / 100).quantize(Decimal("0.01"))
 
 
+class Seconds(TypeDecorator[datetime]):
+    """Moments to the second, as Bitrix24 keeps them and as the wire shows them.
+
+    A value read back from the API must find its row again, ``DATE_CREATE`` equal to itself.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(microsecond=0)
+
+
 class Kind(ABC):
     """Base kind: ``null`` when unset, otherwise as the subclass renders it."""
 
@@ -190,7 +203,7 @@ def render_datetime(value: datetime, zone: ZoneInfo) -> str:
 class DateTimeKind(Kind):
     """Stored as naive UTC; rendered with the portal zone's offset, daylight saving included."""
 
-    sql_type = DateTime()
+    sql_type = Seconds()
     empty = ""
 
     def parse(self, value: object, zone: ZoneInfo) -> datetime | None:
