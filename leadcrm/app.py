@@ -7,7 +7,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from leadcrm.rest import registry
 from leadcrm.rest.transport import RestEndpoint, unexpected_error
@@ -31,13 +31,20 @@ def create_app(runtime: Runtime) -> Starlette:
                 allow_headers=["*"],
             )
         )
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/rest/{path:path}", endpoint.handle, methods=["GET", "POST"]),
+    ]
+    if runtime.settings.bench_endpoints:
+        from leadcrm.benchmarks import bench_routes
+
+        routes += bench_routes(runtime)
     app = Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/rest/{path:path}", endpoint.handle, methods=["GET", "POST"]),
-        ],
+        routes=routes,
         middleware=middleware,
         exception_handlers={Exception: unexpected_error},
     )
+    # Bitrix24 never redirects; a client that re-POSTs on 307 would be surprised by us.
+    app.router.redirect_slashes = False
     app.state.runtime = runtime
     return app

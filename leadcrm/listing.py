@@ -332,17 +332,6 @@ def _ordered(
     return placed
 
 
-def prepare_connection(conn: Connection) -> None:
-    """SQLite's lower() folds ASCII only; LIKE ignores case in every script on both databases."""
-    if conn.dialect.name == "sqlite":
-        driver: Any = conn.connection.driver_connection
-        driver.create_function("lower", 1, _lower, deterministic=True)
-
-
-def _lower(value: object) -> object:
-    return value.lower() if isinstance(value, str) else value
-
-
 def run(
     conn: Connection,
     table: Table,
@@ -351,7 +340,6 @@ def run(
     scope: ColumnElement[bool] | None = None,
 ) -> ListResult:
     """One page of rows (every stored column), the total unless skipped, and the next offset."""
-    prepare_connection(conn)
     where = where_clause(table, query.conditions)
     if scope is not None:
         where = and_(scope, where)

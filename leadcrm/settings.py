@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     log_level: str = "info"
     max_body_bytes: int = 32 * 1024 * 1024
     max_query_bytes: int = 1024 * 1024
+    # Unauthenticated /bench/* endpoints for the benchmark harness (bench/); never in production.
+    bench_endpoints: bool = False
 
     @field_validator("timezone")
     @classmethod

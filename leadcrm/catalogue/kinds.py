@@ -71,6 +71,7 @@ class StringKind(Kind):
     likeable = True
 
     def __init__(self, length: int | None = 255, empty: object = None) -> None:
+        self.length = length
         self.sql_type = String(length) if length else Text()
         self.empty = empty
 
@@ -78,10 +79,17 @@ class StringKind(Kind):
         if value is None:
             return None
         if isinstance(value, bool):
-            return "Y" if value else "N"
-        if isinstance(value, (str, int, float, Decimal)):
-            return str(value)
-        raise FieldValueError("a string is expected")
+            text = "Y" if value else "N"
+        elif isinstance(value, (str, int, float, Decimal)):
+            text = str(value)
+        else:
+            raise FieldValueError("a string is expected")
+        # Checked here, not left to the database: PostgreSQL refuses both, SQLite keeps both.
+        if "\x00" in text:
+            raise FieldValueError("a NUL character is not allowed")
+        if self.length is not None and len(text) > self.length:
+            raise FieldValueError(f"at most {self.length} characters are expected")
+        return text
 
 
 class CodeKind(StringKind):
@@ -95,19 +103,27 @@ class CodeKind(StringKind):
 
 class IntegerKind(Kind):
     sql_type = Integer()
+    bits = 32
 
     def parse(self, value: object, zone: ZoneInfo) -> int | None:
         if value is None or value == "":
             return None
-        if isinstance(value, bool):
+        number: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str):
+            digits = value.strip().removeprefix("-")
+            # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+            if digits.isascii() and digits.isdigit():
+                number = int(value.strip())
+        if number is None:
             raise FieldValueError("an integer is expected")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value.strip())
-        raise FieldValueError("an integer is expected")
+        low, high = -(2 ** (self.bits - 1)), 2 ** (self.bits - 1) - 1
+        if not low <= number <= high:
+            raise FieldValueError(f"an integer between {low} and {high} is expected")
+        return number
 
     def render(self, value: Any, zone: ZoneInfo) -> object:
         return None if value is None else str(value)
@@ -115,6 +131,7 @@ class IntegerKind(Kind):
 
 class BigIntegerKind(IntegerKind):
     sql_type = BigInteger()
+    bits = 64
 
 
 class MoneyKind(Kind):

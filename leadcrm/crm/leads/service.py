@@ -10,9 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Connection,
-    Integer,
     RowMapping,
-    String,
     delete,
     exists,
     insert,
@@ -44,7 +42,6 @@ ALWAYS_SET = (
     "OPPORTUNITY",
 )
 ZERO_IS_NONE = ("ASSIGNED_BY_ID", "COMPANY_ID")
-INT32_MIN = -(2**31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +60,6 @@ def _column(name: str) -> str:
 def _parse(values: Mapping[str, Any], zone: ZoneInfo, *, creating: bool) -> dict[str, Any]:
     """The writable values that were sent, empty ones of ``ALWAYS_SET`` fields left out."""
     accepted, errors = LEAD_FIELDS.parse_input(values, zone, creating=creating)
-    errors += [problem for name, value in accepted.items() if (problem := _unstorable(name, value))]
     if errors:
         raise RestError("ERROR_CORE", " ".join(errors), 400)
     for name in ZERO_IS_NONE:
@@ -73,29 +69,6 @@ def _parse(values: Mapping[str, Any], zone: ZoneInfo, *, creating: bool) -> dict
         if name in accepted and accepted[name] in (None, ""):
             del accepted[name]
     return accepted
-
-
-def _unstorable(name: str, value: Any) -> str | None:
-    """Why a parsed value cannot go into its column, in the words of the other field errors."""
-    field = LEAD_FIELDS.get(name)
-    if field is None or field.column is None:
-        return None
-    column_type = leads.c[field.column].type
-    problem = None
-    if isinstance(value, str) and "\x00" in value:
-        problem = "a NUL character is not allowed"
-    elif (
-        isinstance(value, str)
-        and isinstance(column_type, String)
-        and column_type.length is not None
-        and len(value) > column_type.length
-    ):
-        problem = f"at most {column_type.length} characters are expected"
-    elif (
-        isinstance(value, int) and type(column_type) is Integer and not INT32_MIN <= value <= MAX_ID
-    ):
-        problem = f"an integer between {INT32_MIN} and {MAX_ID} is expected"
-    return None if problem is None else f"The field {field.title} ({name}) is invalid: {problem}."
 
 
 def _split_structured(

@@ -269,11 +269,11 @@ def add_status(
         if sort is None and semantics is not None:
             # The documented default of 10 would put a final stage before the process ones.
             sort = max((s or 0 for _, s in stages), default=0) + DEFAULT_SORT
-        sort = _checked_sort(DEFAULT_SORT if sort is None else sort)
+        sort = DEFAULT_SORT if sort is None else sort
         _check_stage_order([*stages, (semantics, sort)])
     else:
         semantics = None
-        sort = _checked_sort(DEFAULT_SORT if sort is None else sort)
+        sort = DEFAULT_SORT if sort is None else sort
     if _find(conn, entity_id, status_id) is not None:
         raise RestError("ERROR_CORE", DUPLICATE)
     values = {
@@ -317,7 +317,7 @@ def update_status(
         fallback = DEFAULT_COLORS[row["semantics"] or PROCESS] if stage else None
         values["color"] = _checked_color(color) or fallback
     if sort is not None:
-        values["sort"] = _checked_sort(sort)
+        values["sort"] = sort
         if stage:
             stages = [
                 (s.semantics, sort if s.id == id else s.sort)
@@ -382,12 +382,6 @@ def _checked_name(name: str) -> str:
     if len(name) > NAME_LENGTH:
         raise crm_error(f"The field NAME must be at most {NAME_LENGTH} characters.")
     return name
-
-
-def _checked_sort(sort: int) -> int:
-    if not -(2**31) <= sort < 2**31:
-        raise crm_error("The field SORT is out of range.")
-    return sort
 
 
 def _checked_color(color: str | None) -> str | None:

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, insert, text
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
 from leadcrm.crm.multifields.tables import multifields
-from leadcrm.listing import page_statement, parse_list, prepare_connection, where_clause
+from leadcrm.listing import page_statement, parse_list, where_clause
 from leadcrm.runtime import Runtime
 from leadcrm.settings import Settings
 from tests import databases
@@ -143,7 +143,6 @@ def _plan(runtime: Runtime, params: dict[str, Any]) -> Plan:
         zone=runtime.zone,
     )
     with runtime.engine.connect() as conn:
-        prepare_connection(conn)
         statement = page_statement(conn, leads, query, where_clause(leads, query.conditions))
         sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         if conn.dialect.name == "sqlite":

@@ -391,7 +391,11 @@ def test_a_process_stage_after_the_success_stage_is_refused(api: Api) -> None:
         ({"SEMANTICS": "X"}, "The field SEMANTICS must be S, F or empty."),
         ({"COLOR": "red"}, "The field COLOR must be a hex colour such as #39A8EF."),
         ({"SORT": "ten"}, "The field Sorting (SORT) is invalid: an integer is expected."),
-        ({"SORT": 2**31}, "The field SORT is out of range."),
+        (
+            {"SORT": 2**31},
+            "The field Sorting (SORT) is invalid: "
+            "an integer between -2147483648 and 2147483647 is expected.",
+        ),
     ],
 )
 def test_invalid_stages_are_refused(api: Api, fields: dict[str, Any], description: str) -> None:
@@ -431,7 +435,7 @@ def test_other_codes_are_at_most_50_characters_of_any_kind(api: Api) -> None:
         api,
         "crm.status.add",
         {"fields": {"ENTITY_ID": "SOURCE", "STATUS_ID": code + "y", "NAME": "Any"}},
-        "The field STATUS_ID must be at most 50 characters.",
+        "The field Status (STATUS_ID) is invalid: at most 50 characters are expected.",
     )
 
 

@@ -1,0 +1,159 @@
+"""Bare endpoints for the benchmark harness (``python -m bench``): one database operation each.
+
+They run on the same stack as the REST methods (Starlette, the same engine, Starlette's thread
+pool, orjson) but skip everything else: no authentication, no parameter grammar, no catalogue,
+no envelope. ``bench/`` loads each lead method next to its bare counterpart, so the ratio of the
+two says how much the REST layer costs on top of the database.
+
+Mounted only when ``LEADCRM_BENCH_ENDPOINTS=1`` (off by default). They are unauthenticated and
+write to the database: never enable them on a server that anyone else can reach.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, Select, func, insert, select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from leadcrm.crm.leads.tables import leads
+from leadcrm.listing import PAGE_SIZE
+from leadcrm.runtime import Runtime
+from leadcrm.users.service import utcnow
+
+JSON_TYPE = "application/json; charset=utf-8"
+# A batch holds at most 50 commands; /bench/insert?count=N stands next to it.
+MAX_INSERTS = 50
+BENCH_USER_ID = 1
+# Plain str keys: SQLAlchemy's column names are a str subclass, which orjson refuses as keys.
+_KEYS = tuple(str(column.key) for column in leads.c)
+
+
+def bench_routes(runtime: Runtime) -> list[BaseRoute]:
+    endpoints = BareEndpoints(runtime.engine)
+    return [
+        Route("/bench/read", endpoints.read, methods=["GET"]),
+        Route("/bench/insert", endpoints.insert, methods=["POST"]),
+        Route("/bench/list", endpoints.list_page, methods=["GET"]),
+    ]
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(body, default=_default), status_code=status, media_type=JSON_TYPE)
+
+
+def _default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _int(raw: str | None, default: int, *, low: int, high: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        return default
+    return min(max(value, low), high)
+
+
+class BareEndpoints:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def read(self, request: Request) -> Response:
+        """``GET /bench/read?id=N``: one primary-key SELECT of the lead row."""
+        lead_id = _int(request.query_params.get("id"), 1, low=1, high=2**31 - 1)
+        row = await run_in_threadpool(self._read, lead_id)
+        if row is None:
+            return _json({"error": "NOT_FOUND"}, 404)
+        return _json({"result": row})
+
+    def _read(self, lead_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(leads).where(leads.c.id == lead_id)).first()
+        return None if row is None else dict(zip(_KEYS, row, strict=True))
+
+    async def insert(self, request: Request) -> Response:
+        """``POST /bench/insert[?count=N]``: N lead rows, each one INSERT in its own transaction.
+
+        The JSON body may carry ``{"title": ...}``; it is parsed with orjson like a REST body.
+        """
+        count = _int(request.query_params.get("count"), 1, low=1, high=MAX_INSERTS)
+        body = await request.body()
+        parsed = orjson.loads(body) if body.strip() else {}
+        title = str(parsed.get("title") or "Bench lead") if isinstance(parsed, dict) else ""
+        ids = await run_in_threadpool(self._insert, title, count)
+        return _json({"result": ids[0] if count == 1 else ids})
+
+    def _insert(self, title: str, count: int) -> list[int]:
+        ids: list[int] = []
+        for _ in range(count):
+            now = utcnow()
+            row = {
+                "title": title,
+                "status_id": "NEW",
+                "status_semantic_id": "P",
+                "currency_id": "USD",
+                "opportunity": Decimal("0.00"),
+                "is_manual_opportunity": False,
+                "opened": True,
+                "has_phone": False,
+                "has_email": False,
+                "has_imol": False,
+                "is_return_customer": False,
+                "assigned_by_id": BENCH_USER_ID,
+                "created_by_id": BENCH_USER_ID,
+                "modify_by_id": BENCH_USER_ID,
+                "moved_by_id": BENCH_USER_ID,
+                "last_activity_by": BENCH_USER_ID,
+                "date_create": now,
+                "date_modify": now,
+                "moved_time": now,
+                "last_activity_time": now,
+            }
+            # As a REST write: its own connection, and on SQLite the write lock taken at BEGIN.
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    statement = insert(leads).values(row).returning(leads.c.id)
+                    ids.append(int(conn.execute(statement).scalar_one()))
+        return ids
+
+    async def list_page(self, request: Request) -> Response:
+        """``GET /bench/list?status=S&min=AMOUNT&start=N&count=0|1``: one page, as the list
+        would select it (stage filter, minimum amount, newest first), and its total if asked."""
+        status = request.query_params.get("status", "NEW")
+        minimum = Decimal(_int(request.query_params.get("min"), 0, low=0, high=10**12))
+        start = _int(request.query_params.get("start"), 0, low=0, high=2**31 - 1)
+        count = request.query_params.get("count", "0") == "1"
+        rows, total = await run_in_threadpool(self._list, status, minimum, start, count)
+        body: dict[str, Any] = {"result": rows}
+        if total is not None:
+            body["total"] = total
+        return _json(body)
+
+    def _list(
+        self, status: str, minimum: Decimal, start: int, count: bool
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        where = (leads.c.status_id == status) & (leads.c.opportunity >= minimum)
+        statement: Select[Any] = (
+            select(leads)
+            .where(where)
+            .order_by(leads.c.date_create.desc().nulls_last(), leads.c.id.asc().nulls_first())
+            .limit(PAGE_SIZE + 1)
+            .offset(start)
+        )
+        with self.engine.connect() as conn:
+            rows = [dict(zip(_KEYS, row, strict=True)) for row in conn.execute(statement)]
+            total = None
+            if count:
+                counting = select(func.count()).select_from(leads).where(where)
+                total = int(conn.execute(counting).scalar_one())
+        return rows[:PAGE_SIZE], total
