@@ -10,15 +10,26 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from leadcrm.catalogue import Catalogue
+from leadcrm.catalogue import Catalogue, Field
 from leadcrm.crm.currencies.service import currency_exists
 from leadcrm.crm.statuses.service import status_exists
 from leadcrm.rest.errors import RestError
 from leadcrm.users.service import user_exists
 
 
-def check_references(conn: Connection, catalogue: Catalogue, values: Mapping[str, Any]) -> None:
-    problems = []
+def check_references(
+    conn: Connection,
+    catalogue: Catalogue,
+    values: Mapping[str, Any],
+    *,
+    acting_user_id: int | None = None,
+    found: list[str] | None = None,
+) -> None:
+    """Raise one error naming every unknown value, after the problems already ``found``.
+
+    ``acting_user_id`` is known to exist: it was just authenticated.
+    """
+    problems = list(found or [])
     for name, value in values.items():
         field = catalogue.get(name)
         if field is None or value is None or value == "":
@@ -28,12 +39,16 @@ def check_references(conn: Connection, catalogue: Catalogue, values: Mapping[str
         elif field.type == "crm_currency":
             known = currency_exists(conn, currency_id=str(value))
         elif field.type == "user":
-            known = isinstance(value, int) and user_exists(conn, user_id=value)
+            known = value == acting_user_id or (
+                isinstance(value, int) and user_exists(conn, user_id=value)
+            )
         else:
             continue
         if not known:
-            problems.append(
-                f"The field {field.title} ({field.name}) has an unknown value '{value}'."
-            )
+            problems.append(unknown_value(field, value))
     if problems:
         raise RestError("ERROR_CORE", " ".join(problems), 400)
+
+
+def unknown_value(field: Field, value: object) -> str:
+    return f"The field {field.title} ({field.name}) has an unknown value '{value}'."

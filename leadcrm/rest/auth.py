@@ -6,7 +6,6 @@ from sqlalchemy import Connection
 
 from leadcrm.rest.errors import invalid_credentials, no_auth_found
 from leadcrm.rest.principal import Principal
-from leadcrm.users.service import get_user_row
 from leadcrm.webhooks.service import verify
 
 
@@ -17,12 +16,11 @@ def webhook_principal(conn: Connection, *, user_id: str, code: str) -> Principal
     record = verify(conn, user_id=int(user_id), code=code)
     if record is None:
         raise no_auth_found()
-    user = get_user_row(conn, user_id=record.user_id)
-    if user is None or not user["active"]:
+    if not record.user_active:
         raise invalid_credentials()
     return Principal(
         user_id=record.user_id,
-        is_admin=bool(user["is_admin"]),
+        is_admin=record.user_is_admin,
         scopes=record.scopes,
         credential=f"webhook:{record.id}",
     )

@@ -6,6 +6,8 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from sqlalchemy import Connection
+
 from leadcrm.catalogue.kinds import FieldValueError, parse_flag
 from leadcrm.rest import decoding
 from leadcrm.rest.call import Call
@@ -31,16 +33,35 @@ class UnresolvedReference(Exception):
 
 @method("batch", scope="basic", transactional=False, batchable=False)
 def batch(call: Call) -> dict[str, Any]:
-    commands = _commands(call.params.get("cmd"))
+    """Commands share one transaction, each in its own savepoint: it fails or succeeds alone,
+    and the batch pays for one commit rather than fifty."""
+    commands = [(key, _decode(command)) for key, command in _commands(call.params.get("cmd"))]
     halt = _halt(call.params.get("halt"))
+    writes = any(
+        not isinstance(decoded, RestError) and (m := find(decoded[0])) is not None and m.writes
+        for _, decoded in commands
+    )
+    with call.runtime.engine.connect() as conn:
+        if writes:
+            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            return _run_all(call, conn, commands, halt)
+
+
+def _run_all(
+    call: Call,
+    conn: Connection,
+    commands: list[tuple[str, tuple[str, dict[str, Any]] | RestError]],
+    halt: bool,
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     totals: dict[str, Any] = {}
     nexts: dict[str, Any] = {}
     times: dict[str, Any] = {}
-    for key, command in commands:
+    for key, decoded in commands:
         timer = Timer.begin()
-        outcome = _run_command(call, command, results)
+        outcome = _run_command(call, conn, decoded, results)
         if outcome.error is not None:
             errors[key] = outcome.error.as_body()
             if halt:
@@ -83,18 +104,31 @@ def _halt(raw: object) -> bool:
         return False
 
 
-def _run_command(call: Call, command: Any, results: dict[str, Any]) -> Outcome:
+def _decode(command: Any) -> tuple[str, dict[str, Any]] | RestError:
     try:
-        name, params = _decode_command(command)
-        params = _substitute(params, results)
+        return _decode_command(command)
     except RestError as error:
-        return Outcome(error=error)
+        return error
+
+
+def _run_command(
+    call: Call,
+    conn: Connection,
+    decoded: tuple[str, dict[str, Any]] | RestError,
+    results: dict[str, Any],
+) -> Outcome:
+    if isinstance(decoded, RestError):
+        return Outcome(error=decoded)
+    name, params = decoded
+    try:
+        params = _substitute(params, results)
     except UnresolvedReference as missing:
         return Outcome(error=invalid_request(f"Unresolved batch reference: {missing}"))
     target = find(name)
     if target is not None and not target.batchable:
         return Outcome(error=batch_method_not_allowed())
-    return execute(call.runtime, name, Params(params).without("auth"), call.principal)
+    params_in = Params(params).without("auth")
+    return execute(call.runtime, name, params_in, call.principal, within=conn)
 
 
 def _decode_command(command: Any) -> tuple[str, dict[str, Any]]:

@@ -1,12 +1,19 @@
-"""One method call through the registry, inside its own transaction."""
+"""One method call through the registry, inside its own transaction.
+
+Credentials are checked inside that same transaction, so a call costs one connection and
+one round of BEGIN/COMMIT however many checks it makes. A batch command runs in a
+savepoint of the batch's transaction instead, with the batch caller's principal.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from leadcrm.rest import registry
@@ -23,8 +30,11 @@ from leadcrm.runtime import Runtime
 
 log = logging.getLogger("leadcrm.rest")
 
+# Finds the caller from the request's credentials, reading the database on the call's connection.
+Authenticate = Callable[[Connection], Principal]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Outcome:
     """What a call produced: a result (maybe a page) or an error, and its own processing time."""
 
@@ -33,24 +43,52 @@ class Outcome:
     next: int | None = None
     error: RestError | None = None
     processing: float = 0.0
+    principal: Principal | None = None
 
 
-def execute(runtime: Runtime, name: str, params: Params, principal: Principal) -> Outcome:
+class _Caller:
+    """The principal, found once: given, or authenticated on the first connection offered."""
+
+    def __init__(self, who: Principal | Authenticate) -> None:
+        self._who = who
+        self.principal = who if isinstance(who, Principal) else None
+
+    def on(self, conn: Connection) -> Principal:
+        if self.principal is None:
+            assert not isinstance(self._who, Principal)
+            self.principal = self._who(conn)
+        return self.principal
+
+
+def execute(
+    runtime: Runtime,
+    name: str,
+    params: Params,
+    who: Principal | Authenticate,
+    *,
+    within: Connection | None = None,
+) -> Outcome:
+    """Run one call; ``within`` runs it in a savepoint of that connection's transaction."""
     started = time.perf_counter()
+    caller = _Caller(who)
     try:
-        result = _run(runtime, name, params, principal)
+        result = _run(runtime, name, params, caller, within)
     except RestError as error:
-        return Outcome(error=error, processing=time.perf_counter() - started)
+        outcome = Outcome(error=error)
     except OperationalError:
         log.exception("database error in %s", name)
-        return Outcome(error=internal_error(), processing=time.perf_counter() - started)
+        outcome = Outcome(error=internal_error())
     except Exception:
         log.exception("unexpected error in %s", name)
-        return Outcome(error=internal_error(), processing=time.perf_counter() - started)
-    processing = time.perf_counter() - started
-    if isinstance(result, Page):
-        return Outcome(result.items, result.total, result.next, processing=processing)
-    return Outcome(result, processing=processing)
+        outcome = Outcome(error=internal_error())
+    else:
+        if isinstance(result, Page):
+            outcome = Outcome(result.items, result.total, result.next)
+        else:
+            outcome = Outcome(result)
+    outcome.processing = time.perf_counter() - started
+    outcome.principal = caller.principal
+    return outcome
 
 
 def resolve(name: str, principal: Principal) -> registry.Method:
@@ -62,12 +100,25 @@ def resolve(name: str, principal: Principal) -> registry.Method:
     return method
 
 
-def _run(runtime: Runtime, name: str, params: Params, principal: Principal) -> Any:
-    method = resolve(name, principal)
-    if not method.transactional:
-        return method.handler(Call(method, params, principal, runtime, None))
+def _run(
+    runtime: Runtime, name: str, params: Params, caller: _Caller, within: Connection | None
+) -> Any:
+    if within is not None:
+        principal = caller.on(within)
+        nested = resolve(name, principal)
+        with within.begin_nested():
+            return nested.handler(Call(nested, params, principal, runtime, within))
+    method = registry.find(name)
+    if method is None or not method.transactional:
+        # Credentials are still checked first: an unknown method does not answer a stranger.
+        with runtime.engine.connect() as conn:
+            principal = caller.on(conn)
+        plain = resolve(name, principal)
+        return plain.handler(Call(plain, params, principal, runtime, None))
     with runtime.engine.connect() as conn:
         if method.writes:
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
+            principal = caller.on(conn)
+            resolve(name, principal)
             return method.handler(Call(method, params, principal, runtime, conn))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect, Request
@@ -56,20 +57,20 @@ class RestEndpoint:
         body = success_body(outcome.result, timing, outcome.total, outcome.next)
         return _render(body, 200, fmt)
 
-    def _handle(self, route: Route, params: Params) -> tuple[Outcome, float]:
-        principal = self._authenticate(route, params)
-        outcome = execute(self.runtime, route.method, params.without("auth"), principal)
-        spent = self.operating.add(principal.credential, route.method, outcome.processing)
-        return outcome, spent
-
-    def _authenticate(self, route: Route, params: Params) -> Principal:
-        with self.runtime.engine.connect() as conn:
+    def _handle(self, route: Route, params: Params) -> tuple[Outcome, float | None]:
+        def authenticate(conn: Connection) -> Principal:
             if route.user_id is not None and route.code is not None:
                 return webhook_principal(conn, user_id=route.user_id, code=route.code)
             token = params.get("auth")
             if not token:
                 raise no_auth_found()
             return token_principal(conn, token=token)
+
+        outcome = execute(self.runtime, route.method, params.without("auth"), authenticate)
+        if outcome.principal is None:
+            return outcome, None
+        credential = outcome.principal.credential
+        return outcome, self.operating.add(credential, route.method, outcome.processing)
 
     async def _read_params(self, request: Request) -> Params:
         settings = self.runtime.settings

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from leadcrm.users.service import utcnow
+from leadcrm.users.tables import users
 from leadcrm.webhooks.tables import webhooks
 
 CODE_LENGTH = 24
@@ -24,6 +25,8 @@ class WebhookRecord:
     id: int
     user_id: int
     scopes: frozenset[str]
+    user_active: bool
+    user_is_admin: bool
 
 
 def hash_code(code: str) -> str:
@@ -64,9 +67,17 @@ def create_webhook(
 
 
 def verify(conn: Connection, *, user_id: int, code: str) -> WebhookRecord | None:
-    """The live webhook behind this code and user id, or None."""
+    """The live webhook behind this code and user id, with its user's standing, or None."""
     digest = hash_code(code)
-    row = conn.execute(select(webhooks).where(webhooks.c.code_hash == digest)).mappings().first()
+    row = (
+        conn.execute(
+            select(webhooks, users.c.active, users.c.is_admin)
+            .join(users, users.c.id == webhooks.c.user_id)
+            .where(webhooks.c.code_hash == digest)
+        )
+        .mappings()
+        .first()
+    )
     if row is None or not hmac.compare_digest(row["code_hash"], digest):
         return None
     if row["user_id"] != user_id or row["revoked_at"] is not None:
@@ -74,7 +85,13 @@ def verify(conn: Connection, *, user_id: int, code: str) -> WebhookRecord | None
     if row["expires_at"] is not None and row["expires_at"] <= utcnow():
         return None
     scopes = frozenset(s for s in row["scopes"].split(",") if s)
-    return WebhookRecord(id=row["id"], user_id=row["user_id"], scopes=scopes)
+    return WebhookRecord(
+        id=row["id"],
+        user_id=row["user_id"],
+        scopes=scopes,
+        user_active=bool(row["active"]),
+        user_is_admin=bool(row["is_admin"]),
+    )
 
 
 def list_webhooks(conn: Connection) -> list[RowMapping]:

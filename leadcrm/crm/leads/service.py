@@ -23,7 +23,7 @@ from leadcrm.crm.ids import MAX_ID
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS, MULTIFIELD_NAMES
 from leadcrm.crm.leads.tables import lead_contacts, leads
 from leadcrm.crm.multifields import service as multifields
-from leadcrm.crm.references import check_references
+from leadcrm.crm.references import check_references, unknown_value
 from leadcrm.crm.statuses.service import first_status, register_usage_check, status_semantics
 from leadcrm.listing import ListQuery, run
 from leadcrm.rest.errors import RestError, crm_error
@@ -109,20 +109,21 @@ def add_lead(conn: Connection, *, values: Mapping[str, Any], user_id: int, zone:
     accepted = _parse(values, zone, creating=True)
     items, contact_ids = _split_structured(accepted)
     row = {_column(name): value for name, value in accepted.items()}
-    defaults: dict[str, Any] = {
-        "status_id": lambda: first_status(conn, entity_id=STAGES),
-        "currency_id": lambda: base_currency(conn),
-        "assigned_by_id": lambda: user_id,
-        "opened": lambda: True,
-        "opportunity": lambda: Decimal("0.00"),
-        "is_manual_opportunity": lambda: False,
-    }
-    for column, default in defaults.items():
-        if row.get(column) in (None, ""):
-            row[column] = default()
-    check_references(conn, LEAD_FIELDS, {**accepted, "STATUS_ID": row["status_id"]})
+    # Defaults come from the directories themselves, so they need no existence check; the
+    # stage's semantics doubles as the check that a given stage exists.
+    stage_problems: list[str] = []
+    if "STATUS_ID" in accepted:
+        semantics = _stage_semantics(conn, accepted.pop("STATUS_ID"), stage_problems)
+    else:
+        row["status_id"], semantics = first_status(conn, entity_id=STAGES), "P"
+    if "CURRENCY_ID" not in accepted:
+        row["currency_id"] = base_currency(conn)
+    row.setdefault("assigned_by_id", user_id)
+    row.setdefault("opened", True)
+    row.setdefault("opportunity", Decimal("0.00"))
+    row.setdefault("is_manual_opportunity", False)
+    check_references(conn, LEAD_FIELDS, accepted, acting_user_id=user_id, found=stage_problems)
     now = utcnow()
-    semantics = status_semantics(conn, entity_id=STAGES, status_id=row["status_id"]) or "P"
     has = {name: [i for i in found if not i.remove] for name, found in items.items()}
     row.update(
         status_semantic_id=semantics,
@@ -143,10 +144,7 @@ def add_lead(conn: Connection, *, values: Mapping[str, Any], user_id: int, zone:
     lead_id: int = conn.execute(insert(leads).values(row).returning(leads.c.id)).scalar_one()
     if not row.get("title"):
         conn.execute(update(leads).where(leads.c.id == lead_id).values(title=f"Lead #{lead_id}"))
-    for type_id, found in items.items():
-        multifields.apply(
-            conn, entity_id=ENTITY_ID, element_id=lead_id, type_id=type_id, items=found
-        )
+    multifields.insert_new(conn, entity_id=ENTITY_ID, element_id=lead_id, items=items)
     if contact_ids:
         _bind_contacts(conn, lead_id=lead_id, contact_ids=contact_ids)
     return lead_id
@@ -158,12 +156,16 @@ def update_lead(
     current = _row(conn, lead_id)
     accepted = _parse(values, zone, creating=False)
     items, contact_ids = _split_structured(accepted)
-    check_references(conn, LEAD_FIELDS, accepted)
+    new_status = accepted.pop("STATUS_ID", None)
+    stage_problems: list[str] = []
+    if new_status is not None:
+        semantics = _stage_semantics(conn, new_status, stage_problems)
+    check_references(conn, LEAD_FIELDS, accepted, acting_user_id=user_id, found=stage_problems)
     changes = {_column(name): value for name, value in accepted.items()}
     now = utcnow()
-    new_status = changes.get("status_id")
+    if new_status is not None:
+        changes["status_id"] = new_status
     if new_status is not None and new_status != current["status_id"]:
-        semantics = status_semantics(conn, entity_id=STAGES, status_id=new_status) or "P"
         changes.update(
             status_semantic_id=semantics,
             moved_by_id=user_id,
@@ -187,6 +189,16 @@ def update_lead(
         conn.execute(delete(lead_contacts).where(lead_contacts.c.lead_id == lead_id))
         _bind_contacts(conn, lead_id=lead_id, contact_ids=contact_ids)
     conn.execute(update(leads).where(leads.c.id == lead_id).values(changes))
+
+
+def _stage_semantics(conn: Connection, status_id: str, problems: list[str]) -> str:
+    """The stage's semantics; an unknown stage adds its sentence to ``problems``."""
+    semantics = status_semantics(conn, entity_id=STAGES, status_id=status_id)
+    if semantics is None:
+        field = LEAD_FIELDS.get("STATUS_ID")
+        assert field is not None
+        problems.append(unknown_value(field, status_id))
+    return semantics or "P"
 
 
 def _bind_contacts(conn: Connection, *, lead_id: int, contact_ids: list[int]) -> None:

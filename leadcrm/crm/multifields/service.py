@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +103,33 @@ def default_value_type(kind: MultifieldType) -> str:
     return "WORK" if "WORK" in kind.value_types else "OTHER"
 
 
+def _new_row(entity_id: str, element_id: int, kind: MultifieldType, item: Item) -> dict[str, Any]:
+    assert item.value is not None
+    return {
+        "entity_id": entity_id,
+        "element_id": element_id,
+        "type_id": kind.type_id,
+        "value_type": item.value_type or default_value_type(kind),
+        "value": item.value,
+        "value_normalized": kind.normalise(item.value)[:255],
+    }
+
+
+def insert_new(
+    conn: Connection, *, entity_id: str, element_id: int, items: Mapping[str, list[Item]]
+) -> None:
+    """The rows of an entity being created, in one statement: nothing of it exists to edit."""
+    rows = []
+    for type_id, found in items.items():
+        for item in found:
+            if item.id is not None:
+                raise field_error(f"{type_id} item {item.id} does not belong to this entity.")
+            if not item.remove:
+                rows.append(_new_row(entity_id, element_id, TYPES[type_id], item))
+    if rows:
+        conn.execute(insert(multifields), rows)
+
+
 def apply(
     conn: Connection, *, entity_id: str, element_id: int, type_id: str, items: Iterable[Item]
 ) -> None:
@@ -127,15 +154,7 @@ def apply(
         assert item.value is not None
         values = {"value": item.value, "value_normalized": kind.normalise(item.value)[:255]}
         if item.id is None:
-            conn.execute(
-                insert(multifields).values(
-                    entity_id=entity_id,
-                    element_id=element_id,
-                    type_id=type_id,
-                    value_type=item.value_type or default_value_type(kind),
-                    **values,
-                )
-            )
+            conn.execute(insert(multifields).values(_new_row(entity_id, element_id, kind, item)))
         else:
             if item.value_type:
                 values["value_type"] = item.value_type
