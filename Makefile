@@ -23,9 +23,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+# The load generator is wrk (Debian's package); installed here when running as root.
 bench: $(STAMP)
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
+		{ apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:

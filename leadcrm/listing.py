@@ -184,7 +184,9 @@ def parse_order(catalogue: Catalogue, raw: object) -> list[tuple[Field, bool]]:
         order.append((field, text == "DESC"))
     id_field = catalogue.get("ID")
     if id_field is not None and all(f.name != "ID" for f, _ in order):
-        order.append((id_field, False))
+        # The tie-breaker runs the way the last key runs, so one index read backwards (the
+        # key, then the id) serves a descending order without a sort.
+        order.append((id_field, order[-1][1] if order else False))
     return order
 
 

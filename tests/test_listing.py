@@ -244,11 +244,12 @@ def test_order_is_by_id_unless_given_and_id_always_breaks_ties() -> None:
     nothing: tuple[object, ...] = (None, "", [], {})
     for raw in nothing:
         assert _order(raw) == [("ID", False)]
-    assert _order({"TITLE": "desc"}) == [("TITLE", True), ("ID", False)]
+    assert _order({"TITLE": "desc"}) == [("TITLE", True), ("ID", True)]
+    assert _order({"TITLE": "asc"}) == [("TITLE", False), ("ID", False)]
     assert _order({"amount": "Asc", "title": "DESC"}) == [
         ("AMOUNT", False),
         ("TITLE", True),
-        ("ID", False),
+        ("ID", True),
     ]
     assert _order({"ID": "DESC", "TITLE": "ASC"}) == [("ID", True), ("TITLE", False)]
 
@@ -422,7 +423,8 @@ def test_order_puts_nulls_first_ascending_last_descending_and_breaks_ties_by_id(
 
     ascending = [None, "", "a", "b"]
     assert listed("asc") == [i for p in ascending for i in by_position[p]]
-    assert listed("DESC") == [i for p in reversed(ascending) for i in by_position[p]]
+    # Descending, the id tie-breaker runs descending too.
+    assert listed("DESC") == [i for p in reversed(ascending) for i in reversed(by_position[p])]
 
 
 def test_order_by_a_date_with_nulls(runtime: Runtime) -> None:
@@ -434,7 +436,7 @@ def test_order_by_a_date_with_nulls(runtime: Runtime) -> None:
     ascending = _page(runtime, filter_raw={"NAME": "dated"}, order_raw={"LAST_LOGIN": "ASC"})
     assert [r["id"] for r in ascending.rows] == [ids[1], ids[3], ids[2], ids[0], ids[4]]
     descending = _page(runtime, filter_raw={"NAME": "dated"}, order_raw={"LAST_LOGIN": "DESC"})
-    assert [r["id"] for r in descending.rows] == [ids[0], ids[4], ids[2], ids[1], ids[3]]
+    assert [r["id"] for r in descending.rows] == [ids[4], ids[0], ids[2], ids[3], ids[1]]
 
 
 # --- paging while rows are added -----------------------------------------------------------

@@ -46,7 +46,7 @@ class Catalogue:
             if f.name == "ID":
                 columns.append(Column(f.column, f.kind.sql_type, primary_key=True))
             else:
-                columns.append(Column(f.column, f.kind.sql_type, nullable=True))
+                columns.append(Column(f.column, f.kind.sql_type, nullable=not f.always_set))
         indexes = [Index(f"ix_{name}_{f.column}", f.column) for f in self if f.indexed and f.column]
         # AUTOINCREMENT: SQLite must never hand out the id of a deleted row again.
         return Table(name, metadata, *columns, *indexes, *extra, sqlite_autoincrement=True)

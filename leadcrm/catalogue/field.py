@@ -37,6 +37,9 @@ class Field:
     filterable: bool = True
     sortable: bool = True
     indexed: bool = False
+    # Always holds a value (a default or the server's own): stored NOT NULL, and an empty
+    # value sent for it means "the default" on add and "unchanged" on update.
+    always_set: bool = False
     condition: Condition | None = field(default=None, compare=False)
 
     @property

@@ -31,16 +31,7 @@ from leadcrm.users.service import utcnow
 
 STAGES = "STATUS"
 FINAL_SEMANTICS = ("S", "F")
-# Fields that always hold a value: an empty one takes the default on add and leaves the field
-# unchanged on update. A responsible user or a company of 0 means none, as in Bitrix24.
-ALWAYS_SET = (
-    "STATUS_ID",
-    "CURRENCY_ID",
-    "ASSIGNED_BY_ID",
-    "OPENED",
-    "IS_MANUAL_OPPORTUNITY",
-    "OPPORTUNITY",
-)
+# A responsible user or a company of 0 means none, as in Bitrix24.
 ZERO_IS_NONE = ("ASSIGNED_BY_ID", "COMPANY_ID")
 
 
@@ -58,17 +49,23 @@ def _column(name: str) -> str:
 
 
 def _parse(values: Mapping[str, Any], zone: ZoneInfo, *, creating: bool) -> dict[str, Any]:
-    """The writable values that were sent, empty ones of ``ALWAYS_SET`` fields left out."""
+    """The writable values that were sent; empty ones of always-set fields are left out."""
     accepted, errors = LEAD_FIELDS.parse_input(values, zone, creating=creating)
     if errors:
         raise RestError("ERROR_CORE", " ".join(errors), 400)
     for name in ZERO_IS_NONE:
         if accepted.get(name) == 0:
             accepted[name] = None
-    for name in ALWAYS_SET:
-        if name in accepted and accepted[name] in (None, ""):
-            del accepted[name]
-    return accepted
+    return {
+        name: value
+        for name, value in accepted.items()
+        if value not in (None, "") or not _always_set(name)
+    }
+
+
+def _always_set(name: str) -> bool:
+    field = LEAD_FIELDS.get(name)
+    return field is not None and field.always_set
 
 
 def _split_structured(

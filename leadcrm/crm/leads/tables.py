@@ -7,8 +7,10 @@ from leadcrm.db.metadata import metadata
 
 leads = LEAD_FIELDS.table(
     "crm_lead",
-    # The list benchmark's shape: a stage filter ordered by creation date.
-    Index("ix_crm_lead_status_date_create", "status_id", "date_create"),
+    # A stage's leads newest first, the id breaking ties: read in index order, never sorted.
+    Index("ix_crm_lead_status_date_create_id", "status_id", "date_create", "id"),
+    # A stage's leads above an amount, counted from the index alone.
+    Index("ix_crm_lead_status_opportunity", "status_id", "opportunity"),
 )
 
 lead_contacts = Table(

@@ -46,8 +46,20 @@ def _lead(i: int) -> dict[str, Any]:
         "opportunity": Decimal(10**6 + i) if rare else Decimal(i % 1000),
         "currency_id": "USD",
         "opened": True,
+        "is_manual_opportunity": False,
+        "status_semantic_id": "F" if rare else "P",
+        "is_return_customer": False,
+        "has_phone": False,
+        "has_email": False,
+        "has_imol": False,
+        "created_by_id": 1,
+        "modify_by_id": 1,
+        "moved_by_id": 1,
+        "last_activity_by": 1,
         "date_create": moment,
         "date_modify": moment,
+        "moved_time": moment,
+        "last_activity_time": moment,
     }
 
 
@@ -150,10 +162,16 @@ def _plan(runtime: Runtime, params: dict[str, Any]) -> Plan:
         return _postgres_plan(conn, sql)
 
 
+# Every index that leads with the stage serves a stage filter.
+STAGE_INDEXES = {
+    "ix_crm_lead_status_id",
+    "ix_crm_lead_status_date_create_id",
+    "ix_crm_lead_status_opportunity",
+}
 RARE_MOMENT = FIRST + timedelta(minutes=37 * 2500)
 CASES: dict[str, tuple[dict[str, Any], set[str]]] = {
-    "stage": ({"filter": {"STATUS_ID": "JUNK"}}, {"ix_crm_lead_status_id"}),
-    "stages": ({"filter": {"@STATUS_ID": ["JUNK", "NOPE"]}}, {"ix_crm_lead_status_id"}),
+    "stage": ({"filter": {"STATUS_ID": "JUNK"}}, STAGE_INDEXES),
+    "stages": ({"filter": {"@STATUS_ID": ["JUNK", "NOPE"]}}, STAGE_INDEXES),
     "source": ({"filter": {"SOURCE_ID": "TRADE_SHOW"}}, {"ix_crm_lead_source_id"}),
     "responsible": ({"filter": {"ASSIGNED_BY_ID": 7}}, {"ix_crm_lead_assigned_by_id"}),
     "created between": (
@@ -172,7 +190,7 @@ CASES: dict[str, tuple[dict[str, Any], set[str]]] = {
     "phone": ({"filter": {"PHONE": "+1 (555) 000-12-34"}}, {"ix_crm_field_multi_search"}),
     "stage by creation": (
         {"filter": {"STATUS_ID": "JUNK"}, "order": {"DATE_CREATE": "DESC"}},
-        {"ix_crm_lead_status_date_create", "ix_crm_lead_status_id"},
+        STAGE_INDEXES,
     ),
 }
 ORDERS: dict[str, tuple[dict[str, Any], str]] = {

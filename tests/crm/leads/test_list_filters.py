@@ -164,7 +164,7 @@ def sort_key(value: object) -> tuple[int, Any]:
 def ordered(rows: list[Lead], order: dict[str, str]) -> list[int]:
     keys = [(name.upper(), direction.upper() == "DESC") for name, direction in order.items()]
     if all(name != "ID" for name, _ in keys):
-        keys.append(("ID", False))
+        keys.append(("ID", keys[-1][1] if keys else False))
 
     def compare(a: Lead, b: Lead) -> int:
         for name, descending in keys:
