@@ -134,18 +134,25 @@ class BigIntegerKind(IntegerKind):
     bits = 64
 
 
+def parse_decimal(value: object) -> Decimal | None:
+    """A number sent as a number or as text (a decimal comma too); None when empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise FieldValueError("a number is expected")
+    try:
+        return Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise FieldValueError("a number is expected") from exc
+
+
 class MoneyKind(Kind):
     sql_type = Money()
 
     def parse(self, value: object, zone: ZoneInfo) -> Decimal | None:
-        if value is None or value == "":
+        amount = parse_decimal(value)
+        if amount is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-            raise FieldValueError("a number is expected")
-        try:
-            amount = Decimal(str(value).strip().replace(",", "."))
-        except InvalidOperation as exc:
-            raise FieldValueError("a number is expected") from exc
         if not amount.is_finite() or abs(amount) >= Decimal(10) ** 15:
             raise FieldValueError("a finite number below 10^15 is expected")
         return amount.quantize(Decimal("0.01"))

@@ -6,7 +6,7 @@ that depend on a language (name, format) come from its localisation for the port
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from leadcrm.catalogue.kinds import (
     FieldValueError,
     Kind,
     StringKind,
+    parse_decimal,
 )
 
 RATE_SCALE = Decimal("0.0001")
@@ -49,14 +50,9 @@ class RateKind(Kind):
     sql_type = Rate()
 
     def parse(self, value: object, zone: ZoneInfo) -> Decimal | None:
-        if value is None or value == "":
+        rate = parse_decimal(value)
+        if rate is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-            raise FieldValueError("a number is expected")
-        try:
-            rate = Decimal(str(value).strip().replace(",", "."))
-        except InvalidOperation as exc:
-            raise FieldValueError("a number is expected") from exc
         if not rate.is_finite() or rate <= 0 or rate >= Decimal(10) ** 14:
             raise FieldValueError("a positive number below 10^14 is expected")
         return rate.quantize(RATE_SCALE)
