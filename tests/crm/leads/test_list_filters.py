@@ -33,28 +33,12 @@ from leadcrm.users.service import create_user
 from tests import databases
 from tests.conftest import Template
 from tests.support import Api
+from tests.test_listing import DOCUMENTED_PREFIXES
 
 # --- the reference --------------------------------------------------------------------------
 
 # The documented prefixes; the reference splits them off longest first on its own.
-PREFIXES = {
-    "": "eq",
-    "=": "eq",
-    "!": "ne",
-    "!=": "ne",
-    "<": "lt",
-    "<=": "le",
-    ">": "gt",
-    ">=": "ge",
-    "%": "contains",
-    "!%": "not_contains",
-    "=%": "like",
-    "%=": "like",
-    "!=%": "not_like",
-    "!%=": "not_like",
-    "@": "in",
-    "!@": "not_in",
-}
+PREFIXES = DOCUMENTED_PREFIXES
 NEGATED = {"ne", "not_in", "not_contains", "not_like"}
 LIKES = {"contains", "not_contains", "like", "not_like"}
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
