@@ -1,0 +1,290 @@
+"""One benchmark run per database: migrate, seed, serve, load each pair, report."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench import databases, machine, profile, report, scenarios
+from bench.load import Measurement, Request, require_wrk, run_wrk
+from bench.seed import FILTER_MIN_OPPORTUNITY, FILTER_STATUS, seed
+from bench.server import Server, cpu_spent, migrate, server_environment
+from leadcrm.db.engine import create_engine_for
+
+PROFILED = ("get", "add")
+
+
+@dataclass
+class Options:
+    leads: int
+    databases: list[str]
+    duration: float
+    warmup: float
+    connections: int
+    processes: int
+    rounds: int
+    threads: int
+    log_level: str
+    results: Path
+    only: list[str] | None
+    profile: bool
+    command: str
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+_salts: Iterator[int] = itertools.count(1)
+
+
+def _fill(text: str, lead_id: int) -> str:
+    salt = next(_salts) + 900
+    counter = itertools.count(salt * 10_000_000)
+    text = text.replace("{id}", str(lead_id))
+    while "{n}" in text:
+        text = text.replace("{n}", str(next(counter)), 1)
+    return text
+
+
+def call_once(base_url: str, request: Request, lead_id: int) -> Any:
+    """The request the load sends, once, by hand: its answer, or what went wrong."""
+    body = _fill(request.body, lead_id).encode() if request.body else None
+    sent = urllib.request.Request(
+        base_url + _fill(request.path, lead_id),
+        data=body,
+        method=request.method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(sent, timeout=60) as answer:
+            return orjson.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return {"http_status": error.code, "body": error.read()[:300].decode(errors="replace")}
+
+
+def validate(server: Server, pairs: list[scenarios.Pair], leads: int) -> None:
+    for pair in pairs:
+        for side, request, check in (
+            ("leadcrm", pair.leadcrm, pair.check),
+            ("bare", pair.bare, pair.bare_check),
+        ):
+            problem = check(call_once(server.base_url, request, max(leads // 2, 1)))
+            if problem:
+                raise RuntimeError(f"{pair.call} ({side}) does not answer as expected: {problem}")
+
+
+def _load(
+    server: Server, request: Request, pair: scenarios.Pair, options: Options, seconds: float
+) -> Measurement:
+    server.wait_idle()
+    server_before, db_before = server.cpu_snapshot()
+    measured = run_wrk(
+        server.base_url,
+        request,
+        max_id=options.leads,
+        salt=next(_salts),
+        connections=pair.connections or options.connections,
+        duration=seconds,
+        threads=options.threads,
+    )
+    server_after, db_after = server.cpu_snapshot()
+    answered = max(measured.requests, 1)
+    measured.server_cpu_ms = cpu_spent(server_before, server_after) * 1000 / answered
+    measured.db_cpu_ms = cpu_spent(db_before, db_after) * 1000 / answered
+    return measured
+
+
+def measure(
+    server: Server, pairs: list[scenarios.Pair], options: Options, workdir: Path
+) -> tuple[list[list[dict[str, Measurement]]], dict[str, str]]:
+    say(f"  warming up ({options.warmup:g} s a side)")
+    for pair in pairs:
+        for request in (pair.bare, pair.leadcrm):
+            _load(server, request, pair, options, options.warmup)
+    per_pair: list[list[dict[str, Measurement]]] = [[] for _ in pairs]
+    for round_no in range(options.rounds):
+        for index, pair in enumerate(pairs):
+            sides = [("bare", pair.bare), ("leadcrm", pair.leadcrm)]
+            if round_no % 2:
+                sides.reverse()
+            measured = {
+                side: _load(server, req, pair, options, options.duration) for side, req in sides
+            }
+            per_pair[index].append(measured)
+            ours, bare = measured["leadcrm"], measured["bare"]
+            say(
+                f"  round {round_no + 1}/{options.rounds} {pair.call}: "
+                f"{ours.rps:,.0f} req/s p99 {ours.p99_ms:.1f} ms {ours.cpu_ms:.2f} CPU ms | "
+                f"bare {bare.rps:,.0f} req/s p99 {bare.p99_ms:.1f} ms {bare.cpu_ms:.2f} CPU ms | "
+                f"{ours.rps / bare.rps if bare.rps else 0:.0%}"
+            )
+    profiles: dict[str, str] = {}
+    if options.profile:
+        for pair in pairs:
+            if pair.key not in PROFILED:
+                continue
+            raw = workdir / f"profile-{pair.key}.txt"
+            assert server.proc is not None
+            server.wait_idle()
+            spy = profile.start(server.proc.pid, options.duration, raw)
+            time.sleep(0.5)
+            _load(server, pair.leadcrm, pair, options, options.duration)
+            spy.wait()
+            profiles[pair.key] = str(raw)
+    return per_pair, profiles
+
+
+def run_database(kind: str, options: Options, stamp: str) -> dict[str, Any]:
+    say(f"== {kind}: {options.leads:,} leads, {options.processes} server process(es)")
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="leadcrm-bench-") as tmp:
+        workdir = Path(tmp)
+        var_dir = workdir / "var"
+        log_path = workdir / "server.log"
+        database = databases.create(kind, workdir)
+        try:
+            env = server_environment(database.url, var_dir, options.log_level)
+            with log_path.open("w") as log:
+                say("  leadcrm migrate")
+                migrate(env, log)
+                engine = create_engine_for(database.url)
+                try:
+                    seeded = seed(engine, options.leads)
+                finally:
+                    engine.dispose()
+                say(
+                    f"  seeded {seeded.leads:,} leads in {seeded.seconds:.1f} s "
+                    f"({seeded.leads_per_second:,.0f} leads/s, "
+                    f"{seeded.rows_per_second:,.0f} rows/s)"
+                )
+                size_mib = database.size_bytes() / 2**20
+                loadavg_before = _loadavg()
+                postgres = database.name if kind == "postgresql" else None
+                with Server(env, var_dir, options.processes, log, postgres) as server:
+                    pid = server.proc.pid if server.proc else None
+                    say(f"  leadcrm serve on {server.base_url} (pid {pid})")
+                    pairs = scenarios.pairs(server.webhook_path, options.connections)
+                    if options.only:
+                        pairs = [p for p in pairs if p.key in options.only]
+                    validate(server, pairs, options.leads)
+                    per_pair, profiles = measure(server, pairs, options, workdir)
+                    server.stop()
+                    assert server.memory is not None
+                    peak_mib, hwm_mib = server.memory.peak_mib, server.memory.hwm_sum_mib
+            log_text = log_path.read_text(errors="replace")
+            summaries = {key: profile.summarise(Path(raw)) for key, raw in profiles.items()}
+            for key, raw in profiles.items():
+                target = options.results / f"{stamp}-{kind}-profile-{key}.txt"
+                options.results.mkdir(parents=True, exist_ok=True)
+                target.write_text(
+                    summaries[key] + "\n# raw py-spy stacks\n" + Path(raw).read_text()
+                )
+        except BaseException:
+            if log_path.exists():
+                tail = log_path.read_text(errors="replace").splitlines()[-40:]
+                say("  server log (last lines):\n    " + "\n    ".join(tail))
+            raise
+        finally:
+            database.drop()
+    rows = [
+        report.summarise_pair(kind, options.leads, pair, measured, options.connections)
+        for pair, measured in zip(pairs, per_pair, strict=True)
+    ]
+    return {
+        "database": kind,
+        "database_version": database.version,
+        "command": options.command,
+        "code": _code_version(),
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
+        "started_at": started,
+        "finished_at": time.time(),
+        "machine": machine.describe(database.version if kind == "postgresql" else None),
+        "options": {**asdict(options), "results": str(options.results)},
+        "loadavg_before": loadavg_before,
+        "loadavg_after": _loadavg(),
+        "seed": {
+            **asdict(seeded),
+            "leads_per_second": seeded.leads_per_second,
+            "rows_per_second": seeded.rows_per_second,
+            "database_mib": size_mib,
+            "filter_status": FILTER_STATUS,
+            "filter_min": FILTER_MIN_OPPORTUNITY,
+        },
+        "memory": {
+            "peak_rss_mib": peak_mib,
+            "vmhwm_sum_mib": hwm_mib,
+            "verdict": report.memory_verdict(options.leads, peak_mib),
+        },
+        "server_errors": len(errors := _error_lines(log_text)),
+        "server_error_sample": errors[:20],
+        "scenarios": rows,
+        "profiles": summaries,
+    }
+
+
+def _code_version() -> str:
+    """The commit, and how many files of leadcrm/ differ from it (the server runs the tree)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "leadcrm"], cwd=root, capture_output=True, text=True
+        ).stdout.splitlines()
+    except OSError:
+        return "unknown"
+    return f"{commit or 'unknown'}, {len(changed)} file(s) of leadcrm/ changed since"
+
+
+def _error_lines(log_text: str) -> list[str]:
+    lines = log_text.splitlines()
+    found = []
+    for index, line in enumerate(lines):
+        if line.startswith(("ERROR", "Traceback")):
+            # The exception's last line says what it was.
+            end = next(
+                (j for j in range(index + 1, len(lines)) if not lines[j].startswith(" ")),
+                index,
+            )
+            found.append(line if end == index else f"{line} ... {lines[end]}")
+    return found
+
+
+def main(options: Options) -> int:
+    require_wrk()
+    if "postgresql" in options.databases:
+        databases.postgres_version()  # fails early, with the fix, when it is not there
+    if options.profile and profile.py_spy() is None:
+        raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    for kind in options.databases:
+        result = run_database(kind, options, stamp)
+        md_path, json_path = report.write(result, options.results, stamp)
+        print()
+        print(report.markdown(result))
+        for key, text in result["profiles"].items():
+            print(f"profile of {key}:\n{text}")
+        say(f"  written: {md_path} and {json_path}")
+    return 0

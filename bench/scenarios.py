@@ -1,0 +1,241 @@
+"""What is loaded: each lead call next to the bare endpoint doing its one database operation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+
+from bench.load import Request
+from bench.seed import FILTER_MIN_OPPORTUNITY, FILTER_STATUS
+from leadcrm.rest.batch import MAX_COMMANDS
+
+Check = Callable[[Any], str | None]
+BATCH_CONNECTIONS = 4
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "ratio": leadcrm/bare rate; "p99": milliseconds; "items": leads per second
+    by_database: dict[str, float]
+    from_leads: int = 0  # a target stated "over N leads" is judged only from N leads on
+
+    def value(self, database: str) -> float:
+        return self.by_database[database]
+
+    def describe(self, database: str) -> str:
+        value = self.value(database)
+        if self.kind == "ratio":
+            text = f">= {value:.0%} of bare"
+        elif self.kind == "p99":
+            text = f"p99 <= {value:g} ms"
+        else:
+            text = f">= {value:,.0f} leads/s"
+        if self.from_leads:
+            text += f" (at {self.from_leads:,} leads)"
+        return text
+
+    def met(self, database: str, *, ratio: float, p99_ms: float, items_per_s: float) -> bool:
+        value = self.value(database)
+        if self.kind == "ratio":
+            return ratio >= value
+        if self.kind == "p99":
+            return p99_ms <= value
+        return items_per_s >= value
+
+
+@dataclass(frozen=True)
+class Pair:
+    key: str
+    call: str
+    leadcrm: Request
+    bare: Request
+    check: Check  # of a leadcrm answer
+    bare_check: Check
+    connections: int | None = None  # None: the run's --connections
+    items: int = 1  # leads a request writes (a batch: 50)
+    target: Target | None = None
+
+
+def _both(value: float) -> dict[str, float]:
+    return {"sqlite": value, "postgresql": value}
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+# A lead as an integration sends it: names, stage, amount, and a phone and an e-mail.
+ADD_FIELDS = {
+    "TITLE": "Bench lead {n}",
+    "NAME": "Anna",
+    "LAST_NAME": "Bench",
+    "STATUS_ID": "NEW",
+    "SOURCE_ID": "WEB",
+    "OPPORTUNITY": "1500.00",
+    "CURRENCY_ID": "USD",
+    "PHONE": [{"VALUE": "+1 555 {n}", "VALUE_TYPE": "WORK"}],
+    "EMAIL": [{"VALUE": "bench{n}@example.com", "VALUE_TYPE": "WORK"}],
+}
+
+
+def _batch_command() -> str:
+    """``crm.lead.add?fields[...]=...`` as PHP's http_build_query writes it."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in ADD_FIELDS.items():
+        if isinstance(value, list):
+            for key, item in value[0].items():
+                pairs.append((f"fields[{name}][0][{key}]", item))
+        else:
+            pairs.append((f"fields[{name}]", value))
+    return "crm.lead.add?" + urlencode(pairs).replace("%7Bn%7D", "{n}")
+
+
+def _list_body(start: int | None) -> str:
+    params: dict[str, Any] = {
+        "filter": {"STATUS_ID": FILTER_STATUS, ">=OPPORTUNITY": FILTER_MIN_OPPORTUNITY},
+        "order": {"DATE_CREATE": "DESC"},
+    }
+    if start is not None:
+        params["start"] = start
+    return _json(params)
+
+
+def _bare_list(start: int | None) -> Request:
+    # The list counts its matches unless start=-1 (on a first page only when there is more
+    # than a page, as there is here).
+    count = 0 if start == -1 else 1
+    query = (
+        f"status={FILTER_STATUS}&min={FILTER_MIN_OPPORTUNITY}&start={max(start or 0, 0)}"
+        f"&count={count}"
+    )
+    return Request("GET", "/bench/list?" + query)
+
+
+def _result(body: Any) -> Any:
+    return body.get("result") if isinstance(body, dict) else None
+
+
+def _is_id(body: Any) -> str | None:
+    result = _result(body)
+    return None if isinstance(result, int) and result > 0 else f"no new id in {body!r:.200}"
+
+
+def _is_lead(body: Any) -> str | None:
+    result = _result(body)
+    ok = isinstance(result, dict) and result.get("ID") and result.get("PHONE")
+    return None if ok else f"no lead with a phone in {body!r:.200}"
+
+
+def _is_row(body: Any) -> str | None:
+    result = _result(body)
+    return None if isinstance(result, dict) and result.get("id") else f"no row in {body!r:.200}"
+
+
+def _is_page(body: Any) -> str | None:
+    result = _result(body)
+    return None if isinstance(result, list) else f"no page in {body!r:.200}"
+
+
+def _is_ids(count: int) -> Check:
+    def check(body: Any) -> str | None:
+        result = _result(body)
+        ok = isinstance(result, list) and len(result) == count
+        return None if ok else f"not {count} ids in {body!r:.200}"
+
+    return check
+
+
+def _is_batch(count: int) -> Check:
+    def check(body: Any) -> str | None:
+        result = _result(body)
+        if not isinstance(result, dict):
+            return f"no batch result in {body!r:.200}"
+        added = result.get("result")
+        if result.get("result_error") or not isinstance(added, list | dict):
+            return f"batch errors: {result.get('result_error')!r:.300}"
+        return None if len(added) == count else f"{len(added)} of {count} commands answered"
+
+    return check
+
+
+def pairs(webhook_path: str, connections: int) -> list[Pair]:
+    def rest(method: str, body: str) -> Request:
+        return Request("POST", webhook_path + method, body)
+
+    batch = _json(
+        {"halt": 0, "cmd": {f"c{i}": _batch_command() for i in range(MAX_COMMANDS)}},
+    )
+    lists = [
+        (None, "first page (with total)", None),
+        (-1, "start=-1", None),
+        (10000, "start=10000", None),
+    ]
+    list_latency = [
+        (-1, "start=-1", Target("p99", _both(20), from_leads=1_000_000)),
+        (10000, "start=10000", Target("p99", _both(100), from_leads=1_000_000)),
+    ]
+    found: list[Pair] = [
+        Pair(
+            "get",
+            "crm.lead.get",
+            rest("crm.lead.get", '{"id":{id}}'),
+            Request("GET", "/bench/read?id={id}"),
+            _is_lead,
+            _is_row,
+            target=Target("ratio", _both(0.50)),
+        ),
+    ]
+    for start, label, target in lists:
+        found.append(
+            Pair(
+                f"list{'' if start is None else start}",
+                f"crm.lead.list {label}",
+                rest("crm.lead.list", _list_body(start)),
+                _bare_list(start),
+                _is_page,
+                _is_page,
+                target=target,
+            )
+        )
+    for start, label, target in list_latency:
+        found.append(
+            Pair(
+                f"list{start}-c1",
+                f"crm.lead.list {label}, 1 connection",
+                rest("crm.lead.list", _list_body(start)),
+                _bare_list(start),
+                _is_page,
+                _is_page,
+                connections=1,
+                target=target,
+            )
+        )
+    found += [
+        Pair(
+            "add",
+            "crm.lead.add (phone + e-mail)",
+            rest("crm.lead.add", _json({"fields": ADD_FIELDS})),
+            Request("POST", "/bench/insert", '{"title":"Bench lead {n}"}'),
+            _is_id,
+            _is_id,
+            target=Target("ratio", _both(0.40)),
+        ),
+        Pair(
+            "batch",
+            f"batch of {MAX_COMMANDS} crm.lead.add",
+            rest("batch", batch),
+            Request("POST", f"/bench/insert?count={MAX_COMMANDS}", '{"title":"Bench lead {n}"}'),
+            _is_batch(MAX_COMMANDS),
+            _is_ids(MAX_COMMANDS),
+            # A batch is 50 writes: a few integrations sending batches back to back, not 32
+            # (32 queued batches take longer than a run lasts, and a run counts only answers).
+            connections=BATCH_CONNECTIONS,
+            items=MAX_COMMANDS,
+            target=Target("items", {"sqlite": 5000, "postgresql": 1500}),
+        ),
+    ]
+    return found

@@ -1,0 +1,249 @@
+"""Seeding: leads written straight into the real tables, in large executemany chunks.
+
+Each lead gets a phone and an e-mail in ``crm_field_multi``. Stages are spread evenly over the
+five seeded stages and amounts evenly over 0..99,999, so the list scenario's filter
+(``STATUS_ID`` = one stage and ``>=OPPORTUNITY`` 70,000) hits 1/5 x 3/10 = 6% of the leads.
+Creation dates spread over three years and grow with the id, as they do in a real portal.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+
+from bench.progress import Progress
+from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS
+from leadcrm.crm.leads.tables import leads
+from leadcrm.crm.multifields.tables import multifields
+from leadcrm.crm.multifields.types import TYPES
+from leadcrm.crm.statuses.tables import statuses
+from leadcrm.users.service import utcnow
+
+FILTER_STATUS = "IN_PROCESS"
+FILTER_MIN_OPPORTUNITY = 70_000
+MAX_OPPORTUNITY = 100_000
+CHUNK = 10_000  # rows per executemany
+TRANSACTION = 250_000  # leads per transaction
+SPAN = timedelta(days=3 * 365)
+USER_ID = 1  # the administrator the first start makes
+
+FIRST_NAMES = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Irina"]
+LAST_NAMES = ["Ivanova", "Smith", "Novak", "Kowalski", "Garcia", "Müller", "Rossi", "Tanaka"]
+COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne"]
+SOURCES = ["CALL", "EMAIL", "WEB", "ADVERTISING", "PARTNER", "RECOMMENDATION", "WEBFORM"]
+UTM = ["google", "yandex", "facebook", "newsletter", None]
+
+
+@dataclass
+class SeedReport:
+    leads: int
+    multifield_rows: int
+    seconds: float
+    analyze_seconds: float
+    filter_matches: int
+
+    @property
+    def leads_per_second(self) -> float:
+        return self.leads / self.seconds if self.seconds else 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        rows = self.leads + self.multifield_rows
+        return rows / self.seconds if self.seconds else 0.0
+
+
+def _column(name: str) -> str:
+    field = LEAD_FIELDS.get(name)
+    assert field is not None and field.column is not None, name
+    return field.column
+
+
+# The catalogue's field names, resolved once to the columns they are stored in.
+C = {
+    name: _column(name)
+    for name in (
+        "ID",
+        "TITLE",
+        "NAME",
+        "LAST_NAME",
+        "COMPANY_TITLE",
+        "SOURCE_ID",
+        "STATUS_ID",
+        "STATUS_SEMANTIC_ID",
+        "CURRENCY_ID",
+        "OPPORTUNITY",
+        "IS_MANUAL_OPPORTUNITY",
+        "HAS_PHONE",
+        "HAS_EMAIL",
+        "HAS_IMOL",
+        "IS_RETURN_CUSTOMER",
+        "OPENED",
+        "ASSIGNED_BY_ID",
+        "CREATED_BY_ID",
+        "MODIFY_BY_ID",
+        "MOVED_BY_ID",
+        "LAST_ACTIVITY_BY",
+        "DATE_CREATE",
+        "DATE_MODIFY",
+        "MOVED_TIME",
+        "LAST_ACTIVITY_TIME",
+        "DATE_CLOSED",
+        "UTM_SOURCE",
+    )
+}
+
+
+def _stages(engine: Engine) -> list[tuple[str, str]]:
+    """The lead stages the migration seeded, with their semantics (P, S or F)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(statuses.c.status_id, statuses.c.semantics)
+            .where(statuses.c.entity_id == "STATUS")
+            .order_by(statuses.c.sort)
+        ).all()
+    stages = [(str(row.status_id), str(row.semantics or "P")) for row in rows]
+    if FILTER_STATUS not in {code for code, _ in stages}:
+        raise RuntimeError(f"stage {FILTER_STATUS} is not seeded: {stages}")
+    return stages
+
+
+def _chunk(
+    first: int, count: int, total: int, stages: list[tuple[str, str]], rng: random.Random
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    start = utcnow() - SPAN - timedelta(days=1)
+    slot = SPAN.total_seconds() / total
+    hour = timedelta(hours=1)
+    closing = {code: semantics in ("S", "F") for code, semantics in stages}
+    semantic = dict(stages)
+    codes = [code for code, _ in stages]
+    random_ = rng.random
+    lead_rows: list[dict[str, Any]] = []
+    multi_rows: list[dict[str, Any]] = []
+    c = C
+    for lead_id in range(first, first + count):
+        first_name = FIRST_NAMES[lead_id % len(FIRST_NAMES)]
+        last_name = LAST_NAMES[(lead_id // 7) % len(LAST_NAMES)]
+        status = codes[int(random_() * len(codes))]
+        created = start + timedelta(seconds=(lead_id - 1 + random_()) * slot)
+        modified = created + hour * int(1 + random_() * 240)
+        lead_rows.append(
+            {
+                c["ID"]: lead_id,
+                c["TITLE"]: f"Inquiry #{lead_id} from {first_name} {last_name}",
+                c["NAME"]: first_name,
+                c["LAST_NAME"]: last_name,
+                c["COMPANY_TITLE"]: COMPANIES[lead_id % len(COMPANIES)],
+                c["SOURCE_ID"]: SOURCES[lead_id % len(SOURCES)],
+                c["STATUS_ID"]: status,
+                c["STATUS_SEMANTIC_ID"]: semantic[status],
+                c["CURRENCY_ID"]: "USD",
+                # Whole units: the Money column stores minor units and converts on bind.
+                c["OPPORTUNITY"]: int(random_() * MAX_OPPORTUNITY),
+                c["IS_MANUAL_OPPORTUNITY"]: False,
+                c["HAS_PHONE"]: True,
+                c["HAS_EMAIL"]: True,
+                c["HAS_IMOL"]: False,
+                c["IS_RETURN_CUSTOMER"]: False,
+                c["OPENED"]: True,
+                c["ASSIGNED_BY_ID"]: USER_ID,
+                c["CREATED_BY_ID"]: USER_ID,
+                c["MODIFY_BY_ID"]: USER_ID,
+                c["MOVED_BY_ID"]: USER_ID,
+                c["LAST_ACTIVITY_BY"]: USER_ID,
+                c["DATE_CREATE"]: created,
+                c["DATE_MODIFY"]: modified,
+                c["MOVED_TIME"]: modified,
+                c["LAST_ACTIVITY_TIME"]: modified,
+                c["DATE_CLOSED"]: modified if closing[status] else None,
+                c["UTM_SOURCE"]: UTM[lead_id % len(UTM)],
+            }
+        )
+        block, line = divmod(lead_id, 10000)
+        email = f"{first_name}.{last_name}.{lead_id}@example.com".lower()
+        multi_rows.append(
+            {
+                "entity_id": ENTITY_ID,
+                "element_id": lead_id,
+                "type_id": "PHONE",
+                "value_type": "WORK",
+                "value": f"+1 (555) {block:03d}-{line:04d}",
+                # PHONE's normal form: the digits (types.py), built directly for speed.
+                "value_normalized": f"1555{block:03d}{line:04d}",
+            }
+        )
+        multi_rows.append(
+            {
+                "entity_id": ENTITY_ID,
+                "element_id": lead_id,
+                "type_id": "EMAIL",
+                "value_type": "WORK",
+                "value": email,
+                "value_normalized": email,
+            }
+        )
+    for row in multi_rows[:2]:  # the shortcut above must agree with the real normal form
+        assert row["value_normalized"] == TYPES[row["type_id"]].normalise(row["value"]), row
+    return lead_rows, multi_rows
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany. On PostgreSQL a RETURNING makes SQLAlchemy send multi-row VALUES
+    ("insertmanyvalues", 1,000 rows a statement) instead of one statement per row."""
+    conn.execute(insert(table), rows)
+
+
+def filter_matches(engine: Engine) -> int:
+    """How many leads the list scenario's filter selects."""
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(leads)
+                .where(
+                    leads.c.status_id == FILTER_STATUS,
+                    leads.c.opportunity >= FILTER_MIN_OPPORTUNITY,
+                )
+            ).scalar_one()
+        )
+
+
+def seed(engine: Engine, total: int, *, random_seed: int = 20261126) -> SeedReport:
+    """Write ``total`` leads with ids 1..total into a migrated, lead-less database."""
+    with engine.connect() as conn:
+        present = conn.execute(select(func.count()).select_from(leads)).scalar_one()
+    if present:
+        raise RuntimeError(f"the database already holds {present} leads")
+    stages = _stages(engine)
+    rng = random.Random(random_seed)
+    progress = Progress("seeding", total, "leads")
+    multi_count = 0
+    written = 0
+    while written < total:
+        with engine.begin() as conn:
+            in_transaction = 0
+            while written < total and in_transaction < TRANSACTION:
+                count = min(CHUNK, total - written, TRANSACTION - in_transaction)
+                lead_rows, multi_rows = _chunk(written + 1, count, total, stages, rng)
+                _insert_many(conn, leads, lead_rows)
+                _insert_many(conn, multifields, multi_rows)
+                written += count
+                in_transaction += count
+                multi_count += len(multi_rows)
+                progress.advance(count)
+    seconds = progress.close()
+    analyze_started = time.perf_counter()
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            # The ids were given explicitly: move the sequence past them for later adds.
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence('crm_lead', 'id'), :last)"),
+                {"last": total},
+            )
+            conn.execute(text("ANALYZE"))
+    analyze_seconds = time.perf_counter() - analyze_started
+    return SeedReport(total, multi_count, seconds, analyze_seconds, filter_matches(engine))
