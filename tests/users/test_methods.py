@@ -275,7 +275,8 @@ def test_user_get_sorts_by_any_field_with_id_as_tie_breaker(api: Api) -> None:
     # Names that order alike under any collation (C or en_US).
     made = add_users(api, {"name": "Bob"}, {"name": "Amy"}, {"name": "Bob"}, {"name": "Cid"})
     result = api.call("user.get", {"sort": "NAME", "order": "DESC", "select": ["ID"]})
-    assert ids(result) == [str(made[3]), str(made[0]), str(made[2]), str(made[1]), "1"]
+    # The id breaks ties in the direction of the sort: the later Bob first.
+    assert ids(result) == [str(made[3]), str(made[2]), str(made[0]), str(made[1]), "1"]
     result = api.call("user.get", {"sort": "name", "select": ["ID"]})
     assert ids(result) == ["1", str(made[1]), str(made[0]), str(made[2]), str(made[3])]
 
