@@ -147,8 +147,8 @@ def measure(
             assert server.proc is not None
             server.wait_idle()
             spy = profile.start(server.proc.pid, options.duration, raw)
-            time.sleep(0.5)
-            _load(server, pair.leadcrm, pair, options, options.duration)
+            # py-spy takes a moment to attach: the load outlasts its window on both sides.
+            _load(server, pair.leadcrm, pair, options, options.duration + 3)
             spy.wait()
             profiles[pair.key] = str(raw)
     return per_pair, profiles

@@ -12,17 +12,20 @@ write to the database: never enable them on a server that anyone else can reach.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
-from sqlalchemy import Engine, Select, func, insert, select
+from sqlalchemy import Engine, func, insert, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
-from leadcrm.listing import PAGE_SIZE
+from leadcrm.listing import PAGE_SIZE, ListQuery, page_statement, parse_list, where_clause
 from leadcrm.runtime import Runtime
 from leadcrm.users.service import utcnow
 
@@ -127,8 +130,9 @@ class BareEndpoints:
         return ids
 
     async def list_page(self, request: Request) -> Response:
-        """``GET /bench/list?status=S&min=AMOUNT&start=N&count=0|1``: one page, as the list
-        would select it (stage filter, minimum amount, newest first), and its total if asked."""
+        """``GET /bench/list?status=S&min=AMOUNT&start=N&count=0|1``: one page, selected with
+        the list engine's own statements (stage filter, minimum amount, newest first), and its
+        total if asked."""
         status = request.query_params.get("status", "NEW")
         minimum = Decimal(_int(request.query_params.get("min"), 0, low=0, high=10**12))
         start = _int(request.query_params.get("start"), 0, low=0, high=2**31 - 1)
@@ -142,18 +146,27 @@ class BareEndpoints:
     def _list(
         self, status: str, minimum: Decimal, start: int, count: bool
     ) -> tuple[list[dict[str, Any]], int | None]:
-        where = (leads.c.status_id == status) & (leads.c.opportunity >= minimum)
-        statement: Select[Any] = (
-            select(leads)
-            .where(where)
-            .order_by(leads.c.date_create.desc().nulls_last(), leads.c.id.asc().nulls_first())
-            .limit(PAGE_SIZE + 1)
-            .offset(start)
-        )
+        # The statements the list engine builds for crm.lead.list with this filter and order,
+        # run without the REST layer and without rendering.
+        query = _list_query(status, minimum, start)
+        where = where_clause(leads, query.conditions)
         with self.engine.connect() as conn:
+            statement = page_statement(conn, leads, query, where)
             rows = [dict(zip(_KEYS, row, strict=True)) for row in conn.execute(statement)]
             total = None
             if count:
                 counting = select(func.count()).select_from(leads).where(where)
                 total = int(conn.execute(counting).scalar_one())
         return rows[:PAGE_SIZE], total
+
+
+@lru_cache(maxsize=64)
+def _list_query(status: str, minimum: Decimal, start: int) -> ListQuery:
+    return parse_list(
+        LEAD_FIELDS,
+        select_raw=None,
+        filter_raw={"STATUS_ID": status, ">=OPPORTUNITY": str(minimum)},
+        order_raw={"DATE_CREATE": "DESC"},
+        start_raw=start,
+        zone=ZoneInfo("UTC"),
+    )
