@@ -1,8 +1,9 @@
 """Optional sampling profile of the server under load (``--profile``): py-spy, if installed.
 
-Only the thread holding the GIL is sampled (``--gil``): the server is one Python process, so
-what holds the GIL is what bounds its rate. Time inside a C call that releases the GIL (SQLite
-work, waiting on PostgreSQL) is not sampled; the bare endpoints show what the database takes.
+Every thread that is not idle is sampled (py-spy's ``--gil`` mode, which would show only the
+GIL's holder, gave almost no samples here). A thread blocked on the GIL counts as busy, so the
+shares say where requests spend their time, not only where the GIL is held. py-spy pauses the
+server to sample it: rates during a profile are far below the benchmark's.
 
 py-spy is not a project dependency: ``.venv/bin/pip install py-spy`` for a session. The raw
 (collapsed) stacks are kept next to the results; the summary gives each function's inclusive
@@ -43,7 +44,6 @@ def start(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
             str(max(1, round(seconds))),
             "--rate",
             "200",
-            "--gil",
             "--nolineno",
             "--format",
             "raw",
@@ -96,7 +96,7 @@ def summarise(raw: Path, top: int = 25) -> str:
             if label.startswith("leadcrm.") and not label.startswith(_WRAPPERS)
         }
     )
-    lines = [f"{total} samples holding the GIL", "", "inclusive, leadcrm's functions:"]
+    lines = [f"{total} samples of busy threads", "", "inclusive, leadcrm's functions:"]
     lines += [f"  {n / total:6.1%}  {label}" for label, n in ours.most_common(top)]
     lines += ["", "self (innermost Python frame's package):"]
     lines += [f"  {n / total:6.1%}  {label}" for label, n in own.most_common(top)]
