@@ -23,7 +23,7 @@ from bench.seed import FILTER_MIN_OPPORTUNITY, FILTER_STATUS, seed
 from bench.server import Server, cpu_spent, migrate, server_environment
 from leadcrm.db.engine import create_engine_for
 
-PROFILED = ("get", "add")
+PROFILED = ("get", "add", "batch")
 
 
 @dataclass

@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
+from leadcrm.db.transactions import transaction
 from leadcrm.listing import PAGE_SIZE, ListQuery, page_statement, parse_list, where_clause
 from leadcrm.runtime import Runtime
 from leadcrm.users.service import utcnow
@@ -121,12 +122,10 @@ class BareEndpoints:
                 "moved_time": now,
                 "last_activity_time": now,
             }
-            # As a REST write: its own connection, and on SQLite the write lock taken at BEGIN.
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-                with conn.begin():
-                    statement = insert(leads).values(row).returning(leads.c.id)
-                    ids.append(int(conn.execute(statement).scalar_one()))
+            # As a REST write: its own connection and transaction, taken the same way.
+            with transaction(self.engine, writes=True) as conn:
+                statement = insert(leads).values(row).returning(leads.c.id)
+                ids.append(int(conn.execute(statement).scalar_one()))
         return ids
 
     async def list_page(self, request: Request) -> Response:

@@ -1,54 +1,99 @@
 """Checks that values pointing into directories (stages, sources, currencies, users) exist.
 
-Driven by the field's Bitrix24 type, so every catalogue gets the same checks for free.
+Driven by the field's Bitrix24 type, so every catalogue gets the same checks for free. The
+directories are read once for a whole set of items (a batch's adds), in one statement each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
 from leadcrm.catalogue import Catalogue, Field
-from leadcrm.crm.currencies.service import currency_exists
-from leadcrm.crm.statuses.service import status_exists
-from leadcrm.rest.errors import RestError
-from leadcrm.users.service import user_exists
+from leadcrm.crm.currencies.service import known_currencies
+from leadcrm.crm.statuses.service import semantics_of
+from leadcrm.users.service import existing_users
 
 
-def check_references(
+@dataclass(slots=True)
+class References:
+    """What the directories hold of the values some items point at."""
+
+    catalogue: Catalogue
+    acting_user_id: int | None
+    semantics: dict[tuple[str, str], str] = field(default_factory=dict)
+    first_statuses: dict[str, str] = field(default_factory=dict)
+    currencies: set[str] = field(default_factory=set)
+    base_currency: str = ""
+    users: set[int] = field(default_factory=set)
+
+    def status_semantics(self, entity_id: str, status_id: str) -> str | None:
+        """'P', 'S' or 'F' for an existing item (non-stage items count as 'P'); None if absent."""
+        return self.semantics.get((entity_id, status_id))
+
+    def problems(self, values: Mapping[str, Any]) -> list[str]:
+        """A sentence per value that points at nothing, in the order the values came."""
+        found = []
+        for name, value in values.items():
+            target = self.catalogue.get(name)
+            if target is not None and _points(target, value) and not self._known(target, value):
+                found.append(unknown_value(target, value))
+        return found
+
+    def _known(self, target: Field, value: Any) -> bool:
+        if target.type == "crm_status":
+            assert target.status_type is not None
+            return (target.status_type, str(value)) in self.semantics
+        if target.type == "crm_currency":
+            return str(value) in self.currencies
+        return value == self.acting_user_id or value in self.users
+
+
+def read_references(
     conn: Connection,
     catalogue: Catalogue,
-    values: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
     *,
     acting_user_id: int | None = None,
-    found: list[str] | None = None,
-) -> None:
-    """Raise one error naming every unknown value, after the problems already ``found``.
+    first_of: Iterable[str] = (),
+    base_currency: bool = False,
+) -> References:
+    """Read what ``items`` point at; also the first stage of each directory in ``first_of``
+    and, when asked, the base currency. ``acting_user_id`` is known to exist: it was just
+    authenticated."""
+    statuses: set[tuple[str, str]] = set()
+    currencies: set[str] = set()
+    users: set[int] = set()
+    for values in items:
+        for name, value in values.items():
+            target = catalogue.get(name)
+            if target is None or not _points(target, value):
+                continue
+            if target.type == "crm_status":
+                assert target.status_type is not None
+                statuses.add((target.status_type, str(value)))
+            elif target.type == "crm_currency":
+                currencies.add(str(value))
+            elif isinstance(value, int) and value != acting_user_id:
+                users.add(value)
+    found = References(catalogue, acting_user_id)
+    found.semantics, found.first_statuses = semantics_of(conn, wanted=statuses, first_of=first_of)
+    if currencies or base_currency:
+        found.currencies, found.base_currency = known_currencies(conn, codes=currencies)
+    found.users = existing_users(conn, user_ids=users)
+    return found
 
-    ``acting_user_id`` is known to exist: it was just authenticated.
-    """
-    problems = list(found or [])
-    for name, value in values.items():
-        field = catalogue.get(name)
-        if field is None or value is None or value == "":
-            continue
-        if field.type == "crm_status" and field.status_type:
-            known = status_exists(conn, entity_id=field.status_type, status_id=str(value))
-        elif field.type == "crm_currency":
-            known = currency_exists(conn, currency_id=str(value))
-        elif field.type == "user":
-            known = value == acting_user_id or (
-                isinstance(value, int) and user_exists(conn, user_id=value)
-            )
-        else:
-            continue
-        if not known:
-            problems.append(unknown_value(field, value))
-    if problems:
-        raise RestError("ERROR_CORE", " ".join(problems), 400)
+
+def _points(target: Field, value: Any) -> bool:
+    if value is None or value == "":
+        return False
+    if target.type == "crm_status":
+        return target.status_type is not None
+    return target.type in ("crm_currency", "user")
 
 
-def unknown_value(field: Field, value: object) -> str:
-    return f"The field {field.title} ({field.name}) has an unknown value '{value}'."
+def unknown_value(target: Field, value: object) -> str:
+    return f"The field {target.title} ({target.name}) has an unknown value '{value}'."

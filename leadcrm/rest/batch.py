@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
+import orjson
 from sqlalchemy import Connection
 
 from leadcrm.catalogue.kinds import FieldValueError, parse_flag
+from leadcrm.db.transactions import transaction
 from leadcrm.rest import decoding
 from leadcrm.rest.call import Call
-from leadcrm.rest.dispatch import Outcome, execute
+from leadcrm.rest.dispatch import Outcome, execute, execute_many
 from leadcrm.rest.envelope import Timer
 from leadcrm.rest.errors import (
     RestError,
@@ -20,7 +23,7 @@ from leadcrm.rest.errors import (
     invalid_request,
 )
 from leadcrm.rest.params import Params
-from leadcrm.rest.registry import find, method
+from leadcrm.rest.registry import find, find_bulk, method
 
 MAX_COMMANDS = 50
 _REFERENCE = re.compile(r"\$result((?:\[[^\[\]]*\])+)")
@@ -41,39 +44,36 @@ def batch(call: Call) -> dict[str, Any]:
         not isinstance(decoded, RestError) and (m := find(decoded[0])) is not None and m.writes
         for _, decoded in commands
     )
-    with call.runtime.engine.connect() as conn:
-        if writes:
-            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-        with conn.begin():
-            return _run_all(call, conn, commands, halt)
+    with transaction(call.runtime.engine, writes=writes) as conn:
+        return _run_all(call, conn, commands, halt)
 
 
-def _run_all(
-    call: Call,
-    conn: Connection,
-    commands: list[tuple[str, tuple[str, dict[str, Any]] | RestError]],
-    halt: bool,
-) -> dict[str, Any]:
+Decoded = tuple[str, dict[str, Any]] | RestError
+Command = tuple[str, Decoded]
+
+
+def _run_all(call: Call, conn: Connection, commands: list[Command], halt: bool) -> dict[str, Any]:
     results: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     totals: dict[str, Any] = {}
     nexts: dict[str, Any] = {}
     times: dict[str, Any] = {}
-    for key, decoded in commands:
+    # With halt, nothing may run after the first error, so every command runs alone.
+    for group in _groups(commands, together=not halt):
         timer = Timer.begin()
-        outcome = _run_command(call, conn, decoded, results)
-        if outcome.error is not None:
-            errors[key] = outcome.error.as_body()
-            if halt:
-                break
-            continue
-        results[key] = outcome.result
-        timer.processing = outcome.processing
-        times[key] = timer.block(call.zone)
-        if outcome.total is not None:
-            totals[key] = outcome.total
-        if outcome.next is not None:
-            nexts[key] = outcome.next
+        outcomes = _run_group(call, conn, group, results)
+        for (key, _), outcome in zip(group, outcomes, strict=True):
+            if outcome.error is not None:
+                errors[key] = outcome.error.as_body()
+                continue
+            results[key] = outcome.result
+            times[key] = Timer(timer.start, outcome.processing).block(call.zone)
+            if outcome.total is not None:
+                totals[key] = outcome.total
+            if outcome.next is not None:
+                nexts[key] = outcome.next
+        if halt and errors:
+            break
     return {
         "result": _php_array(results),
         "result_error": _php_array(errors),
@@ -81,6 +81,52 @@ def _run_all(
         "result_next": _php_array(nexts),
         "result_time": _php_array(times),
     }
+
+
+def _groups(commands: list[Command], *, together: bool) -> Iterator[list[Command]]:
+    """Runs of consecutive commands that one bulk handler can take at once; others alone."""
+    group: list[Command] = []
+    for command in commands:
+        if together and group and (name := _bulk_name(command)) and name == _bulk_name(group[-1]):
+            group.append(command)
+            continue
+        if group:
+            yield group
+        group = [command]
+    if group:
+        yield group
+
+
+def _bulk_name(command: Command) -> str | None:
+    """The method's name when the command may join a bulk run: a bulk handler exists, and the
+    command reads no earlier result (which an earlier command of the run may not have yet)."""
+    decoded = command[1]
+    if isinstance(decoded, RestError) or find_bulk(decoded[0]) is None:
+        return None
+    return None if _refers(decoded[1]) else decoded[0].lower()
+
+
+def _refers(params: dict[str, Any]) -> bool:
+    # One pass in C over the whole structure: a string holding "$result[" anywhere in it.
+    return b"$result[" in orjson.dumps(params, default=str)
+
+
+def _run_group(
+    call: Call, conn: Connection, group: list[Command], results: dict[str, Any]
+) -> list[Outcome]:
+    if len(group) > 1:
+        name = _bulk_name(group[0])
+        assert name is not None
+        calls = [Params(_params(decoded)).without("auth") for _, decoded in group]
+        outcomes = execute_many(call.runtime, name, calls, call.principal, within=conn)
+        if outcomes is not None:
+            return outcomes
+    return [_run_command(call, conn, decoded, results) for _, decoded in group]
+
+
+def _params(decoded: Decoded) -> dict[str, Any]:
+    assert not isinstance(decoded, RestError)
+    return decoded[1]
 
 
 def _commands(raw: object) -> list[tuple[str, Any]]:
@@ -104,7 +150,7 @@ def _halt(raw: object) -> bool:
         return False
 
 
-def _decode(command: Any) -> tuple[str, dict[str, Any]] | RestError:
+def _decode(command: Any) -> Decoded:
     try:
         return _decode_command(command)
     except RestError as error:
@@ -112,10 +158,7 @@ def _decode(command: Any) -> tuple[str, dict[str, Any]] | RestError:
 
 
 def _run_command(
-    call: Call,
-    conn: Connection,
-    decoded: tuple[str, dict[str, Any]] | RestError,
-    results: dict[str, Any],
+    call: Call, conn: Connection, decoded: Decoded, results: dict[str, Any]
 ) -> Outcome:
     if isinstance(decoded, RestError):
         return Outcome(error=decoded)

@@ -7,11 +7,10 @@ lists and strings, where a map keyed exactly ``0..n-1`` becomes a list, as PHP c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 import orjson
 
@@ -19,8 +18,7 @@ from leadcrm.rest.errors import invalid_request
 
 MAX_PARAMETERS = 20_000
 MAX_DEPTH = 32
-
-_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+_INDEX_START = frozenset("-0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +35,8 @@ def split_key(key: str) -> list[str] | None:
         return [key]
     if not head:
         return None
-    rest = "[" + rest
-    segments = _SEGMENT.findall(rest)
-    if "".join(f"[{s}]" for s in segments) != rest:
+    segments = rest[:-1].split("][") if rest[-1:] == "]" else None
+    if segments is None or any("[" in s or "]" in s for s in segments):
         # PHP keeps what precedes a broken bracket; we take the key literally instead.
         return [key]
     return [head, *segments]
@@ -75,19 +72,24 @@ def build_nested(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _assign(node: _Node, path: list[str], value: Any) -> None:
-    for index, segment in enumerate(path):
-        last = index == len(path) - 1
-        if segment == "" and index > 0:
-            segment = str(node.next_index or 0)
-        _note_index(node, segment)
-        if last:
-            node[segment] = value
-            return
+    *parents, last = path
+    for index, segment in enumerate(parents):
+        segment = _key_in(node, segment, index)
         child = node.get(segment)
         if not isinstance(child, _Node):
             child = _Node()
             node[segment] = child
         node = child
+    node[_key_in(node, last, len(parents))] = value
+
+
+def _key_in(node: _Node, segment: str, depth: int) -> str:
+    """The key a path segment names in ``node``: ``[]`` names the next free index."""
+    if segment == "" and depth > 0:
+        segment = str(node.next_index or 0)
+    if segment[:1] in _INDEX_START:
+        _note_index(node, segment)
+    return segment
 
 
 def _note_index(node: _Node, key: str) -> None:
@@ -118,22 +120,33 @@ def normalise_top(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _is_sequence_keys(items: dict[str, Any]) -> bool:
-    return all(key == str(i) for i, key in enumerate(sorted(items, key=_index_order)))
-
-
-def _index_order(key: str) -> tuple[int, str]:
-    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
-    canonical = key.isascii() and key.isdigit() and (key == "0" or key[0] != "0")
-    return (int(key), "") if canonical else (-1, key)
+    # n distinct keys are 0..n-1 exactly when each of "0".."n-1" is among them.
+    return "0" in items and all(str(i) in items for i in range(1, len(items)))
 
 
 def parse_query(query: str | bytes) -> dict[str, Any]:
     text = query.decode("utf-8", "replace") if isinstance(query, bytes) else query
-    try:
-        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_PARAMETERS)
-    except ValueError as exc:
-        raise invalid_request("Too many parameters") from exc
-    return build_nested(pairs)
+    return build_nested(_pairs(text))
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """What ``urllib.parse.parse_qsl(text, keep_blank_values=True)`` answers, in a fraction of
+    its time: most keys and values need no unquoting at all."""
+    if text.count("&") >= MAX_PARAMETERS:
+        raise invalid_request("Too many parameters")
+    pairs = []
+    for chunk in text.split("&"):
+        if not chunk:
+            continue
+        key, _, value = chunk.partition("=")
+        pairs.append((_unquote(key), _unquote(value)))
+    return pairs
+
+
+def _unquote(text: str) -> str:
+    if "+" in text:
+        text = text.replace("+", " ")
+    return unquote(text) if "%" in text else text
 
 
 def parse_json(body: bytes) -> dict[str, Any]:

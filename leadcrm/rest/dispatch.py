@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
+from leadcrm.db.transactions import transaction
 from leadcrm.rest import registry
 from leadcrm.rest.call import Call, Page
 from leadcrm.rest.errors import (
@@ -91,6 +92,37 @@ def execute(
     return outcome
 
 
+def execute_many(
+    runtime: Runtime, name: str, calls: list[Params], principal: Principal, *, within: Connection
+) -> list[Outcome] | None:
+    """Run several calls of one method at once, in one savepoint of ``within``'s transaction.
+
+    None when the method has no bulk handler, or when its bulk run failed as a whole (and was
+    rolled back): the calls must then run one by one, each answering for itself.
+    """
+    handler = registry.find_bulk(name)
+    if handler is None:
+        return None
+    started = time.perf_counter()
+    try:
+        found = resolve(name, principal)
+    except RestError as refused:
+        return [Outcome(error=refused, principal=principal) for _ in calls]
+    try:
+        with within.begin_nested():
+            results = handler([Call(found, params, principal, runtime, within) for params in calls])
+    except Exception:
+        log.info("bulk %s failed as a whole; running its calls one by one", name, exc_info=True)
+        return None
+    share = (time.perf_counter() - started) / len(calls)
+    return [
+        Outcome(error=result, processing=share, principal=principal)
+        if isinstance(result, RestError)
+        else Outcome(result, processing=share, principal=principal)
+        for result in results
+    ]
+
+
 def resolve(name: str, principal: Principal) -> registry.Method:
     method = registry.find(name)
     if method is None:
@@ -115,10 +147,7 @@ def _run(
             principal = caller.on(conn)
         plain = resolve(name, principal)
         return plain.handler(Call(plain, params, principal, runtime, None))
-    with runtime.engine.connect() as conn:
-        if method.writes:
-            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-        with conn.begin():
-            principal = caller.on(conn)
-            resolve(name, principal)
-            return method.handler(Call(method, params, principal, runtime, conn))
+    with transaction(runtime.engine, writes=method.writes) as conn:
+        principal = caller.on(conn)
+        resolve(name, principal)
+        return method.handler(Call(method, params, principal, runtime, conn))

@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from leadcrm.rest.call import Call
 
 Handler = Callable[["Call"], Any]
+# Runs several calls of one method at once (a batch's run of adds): per call, its result or
+# the RestError it answers. Whatever else it raises fails all of them.
+BulkHandler = Callable[[list["Call"]], list[Any]]
 
 # Every package whose `methods` module registers REST methods; importing it registers them.
 METHOD_MODULES = (
@@ -36,6 +39,7 @@ class Method:
 
 
 _methods: dict[str, Method] = {}
+_bulk: dict[str, BulkHandler] = {}
 
 
 def method(
@@ -56,6 +60,20 @@ def method(
         return handler
 
     return register
+
+
+def bulk(name: str) -> Callable[[BulkHandler], BulkHandler]:
+    """Register ``handler`` as the way to run many calls of the method ``name`` at once."""
+
+    def register(handler: BulkHandler) -> BulkHandler:
+        _bulk[name.lower()] = handler
+        return handler
+
+    return register
+
+
+def find_bulk(name: str) -> BulkHandler | None:
+    return _bulk.get(name.lower())
 
 
 def find(name: str) -> Method | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,6 +72,13 @@ def get_user_row(conn: Connection, *, user_id: int) -> RowMapping | None:
 
 def user_exists(conn: Connection, *, user_id: int) -> bool:
     return conn.execute(select(users.c.id).where(users.c.id == user_id)).first() is not None
+
+
+def existing_users(conn: Connection, *, user_ids: Iterable[int]) -> set[int]:
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return set()
+    return set(conn.execute(select(users.c.id).where(users.c.id.in_(wanted))).scalars())
 
 
 def set_active(conn: Connection, *, user_id: int, active: bool) -> bool:

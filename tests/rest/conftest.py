@@ -42,7 +42,10 @@ def test_methods(monkeypatch: pytest.MonkeyPatch) -> None:
     - ``test.echo`` (basic) answers its parameters as decoded;
     - ``test.write`` (basic, writes) adds a user named ``name``, then fails if ``fail`` is
       ``rest`` (a Bitrix24 error) or ``crash`` (an unexpected exception);
-    - ``test.value`` (basic) answers ``VALUES[kind]``.
+    - ``test.value`` (basic) answers ``VALUES[kind]``;
+    - ``test.bulk`` is ``test.write`` with a bulk handler too, which records its runs in
+      ``BULK_RUNS``, refuses ``fail=rest`` calls before writing and crashes as a whole if
+      one call has ``fail=crash``.
     """
 
     def echo(call: Call) -> object:
@@ -59,13 +62,31 @@ def test_methods(monkeypatch: pytest.MonkeyPatch) -> None:
     def value(call: Call) -> object:
         return VALUES[str(call.params.get("kind"))]
 
+    def write_many(calls: list[Call]) -> list[object]:
+        BULK_RUNS.append([str(c.params.get("name")) for c in calls])
+        if any(c.params.get("fail") == "crash" for c in calls):
+            raise RuntimeError("boom in a bulk run")
+        return [
+            RestError("", "Refused before writing.", 400)
+            if c.params.get("fail") == "rest"
+            else create_user(c.conn, name=str(c.params.get("name")), zone=c.zone)
+            for c in calls
+        ]
+
     for name, handler, writes in (
         ("test.echo", echo, False),
         ("test.write", write, True),
         ("test.value", value, False),
+        ("test.bulk", write, True),
     ):
         entry = registry.Method(name, "basic", handler, writes, True, True)
         monkeypatch.setitem(registry._methods, name, entry)
+    monkeypatch.setitem(registry._bulk, "test.bulk", write_many)
+    BULK_RUNS.clear()
+
+
+# The names of each run test.bulk's bulk handler was given, in order.
+BULK_RUNS: list[list[str]] = []
 
 
 VALUES: dict[str, object] = {

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 
 from leadcrm.users.service import utcnow
 from leadcrm.users.tables import users
+from tests.rest.conftest import BULK_RUNS
 from tests.support import Api
 
 pytestmark = pytest.mark.usefixtures("test_methods")
@@ -444,3 +445,88 @@ def test_method_names_and_parameters_inside_commands_match_in_any_case(api: Api)
         {"CMD": {"a": "Method.Get?NAME=User.Current", "b": "USER.GET?SELECT[]=ID&FILTER[ID]=1"}},
     )
     assert result["result"] == {"a": {"isExisting": True, "isAvailable": True}, "b": [{"ID": "1"}]}
+
+
+def test_a_run_of_commands_with_a_bulk_handler_is_handed_over_at_once(api: Api) -> None:
+    before = user_count(api)
+    result = batch(
+        api,
+        {
+            "cmd": {
+                "a": "test.bulk?name=A",
+                "b": "test.bulk?name=B",
+                "c": "test.write?name=C",
+                "d": "test.bulk?name=D",
+                "e": "test.bulk?name=E",
+            }
+        },
+    )
+    assert BULK_RUNS == [["A", "B"], ["D", "E"]]
+    assert result["result_error"] == []
+    assert list(result["result"]) == ["a", "b", "c", "d", "e"]
+    ids = list(result["result"].values())
+    assert ids == sorted(ids)
+    assert user_count(api) == before + 5
+    assert list(result["result_time"]) == ["a", "b", "c", "d", "e"]
+    assert all(list(t) == SIX_TIME_KEYS for t in result["result_time"].values())
+
+
+def test_a_command_a_bulk_handler_refuses_fails_alone(api: Api) -> None:
+    before = user_count(api)
+    result = batch(
+        api,
+        {"cmd": ["test.bulk?name=A", "test.bulk?name=B&fail=rest", "test.bulk?name=C"]},
+    )
+    assert BULK_RUNS == [["A", "B", "C"]]
+    assert result["result_error"] == {
+        "1": {"error": "", "error_description": "Refused before writing."}
+    }
+    assert list(result["result"]) == ["0", "2"]
+    assert user_count(api) == before + 2
+
+
+def test_a_bulk_run_that_fails_whole_is_undone_and_run_one_by_one(api: Api) -> None:
+    before = user_count(api)
+    result = batch(
+        api,
+        {"cmd": ["test.bulk?name=A", "test.bulk?name=B&fail=crash", "test.bulk?name=C"]},
+    )
+    assert BULK_RUNS == [["A", "B", "C"]]
+    assert result["result_error"] == {
+        "1": {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal server error"}
+    }
+    # B was written by its single handler before it crashed, and undone with its savepoint.
+    names = [u["NAME"] for u in api.call("user.get", {"filter": {">ID": 1}})]
+    assert names == ["A", "C"]
+    assert user_count(api) == before + 2
+
+
+def test_a_command_reading_an_earlier_result_is_never_in_a_bulk_run(api: Api) -> None:
+    result = batch(
+        api,
+        {
+            "cmd": {
+                "a": "test.bulk?name=A",
+                "b": "test.bulk?name=$result[a]",
+                "c": "test.bulk?name=C",
+                "d": "test.bulk?name=D",
+            }
+        },
+    )
+    assert BULK_RUNS == [["C", "D"]]
+    assert result["result_error"] == []
+    names = [u["NAME"] for u in api.call("user.get", {"filter": {">ID": 1}})]
+    assert names == ["A", str(result["result"]["a"]), "C", "D"]
+
+
+def test_with_halt_every_command_runs_alone_and_nothing_after_an_error(api: Api) -> None:
+    result = batch(
+        api,
+        {
+            "halt": 1,
+            "cmd": ["test.bulk?name=A", "test.bulk?name=B&fail=rest", "test.bulk?name=C"],
+        },
+    )
+    assert BULK_RUNS == []
+    assert len(result["result"]) == 1  # keyed 0: a list
+    assert list(result["result_error"]) == ["1"]

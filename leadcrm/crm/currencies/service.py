@@ -6,11 +6,11 @@ currency is localised for is listed under ``LANG`` by crm.currency.get.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, RowMapping, or_, select
 
 from leadcrm.catalogue import Field
 from leadcrm.crm.currencies.fields import CURRENCY_FIELDS
@@ -34,6 +34,17 @@ _ANSWER_ORDER = (
 def currency_exists(conn: Connection, *, currency_id: str) -> bool:
     found = conn.execute(select(currencies.c.currency).where(currencies.c.currency == currency_id))
     return found.first() is not None
+
+
+def known_currencies(conn: Connection, *, codes: Iterable[str]) -> tuple[set[str], str]:
+    """In one statement: which of ``codes`` exist, and the base currency."""
+    rows = conn.execute(
+        select(currencies.c.currency, currencies.c.base).where(
+            or_(currencies.c.currency.in_(sorted(set(codes))), currencies.c.base.is_(True))
+        )
+    ).all()
+    base = next(str(code) for code, is_base in rows if is_base)
+    return {str(code) for code, _ in rows}, base
 
 
 def base_currency(conn: Connection) -> str:

@@ -9,8 +9,8 @@ from leadcrm.crm.leads import service
 from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.listing import parse_list
 from leadcrm.rest.call import Call, Page
-from leadcrm.rest.errors import crm_error
-from leadcrm.rest.registry import method
+from leadcrm.rest.errors import RestError, crm_error
+from leadcrm.rest.registry import bulk, method
 
 
 def _map_param(call: Call, name: str) -> dict[str, Any]:
@@ -37,6 +37,20 @@ def lead_fields(call: Call) -> dict[str, Any]:
 @method("crm.lead.add", scope="crm", writes=True)
 def lead_add(call: Call) -> int:
     return service.add_lead(call.conn, values=_fields(call), user_id=call.user_id, zone=call.zone)
+
+
+@bulk("crm.lead.add")
+def lead_add_many(calls: list[Call]) -> list[int | RestError]:
+    fields: list[dict[str, Any] | RestError] = []
+    for call in calls:
+        try:
+            fields.append(_fields(call))
+        except RestError as error:
+            fields.append(error)
+    sent = [f for f in fields if not isinstance(f, RestError)]
+    first = calls[0]
+    added = iter(service.add_leads(first.conn, values=sent, user_id=first.user_id, zone=first.zone))
+    return [f if isinstance(f, RestError) else next(added) for f in fields]
 
 
 @method("crm.lead.get", scope="crm")

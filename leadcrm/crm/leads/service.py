@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     Connection,
     RowMapping,
+    bindparam,
     delete,
     exists,
     insert,
@@ -18,13 +20,13 @@ from sqlalchemy import (
     update,
 )
 
-from leadcrm.crm.currencies.service import base_currency
 from leadcrm.crm.ids import MAX_ID
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS, MULTIFIELD_NAMES
 from leadcrm.crm.leads.tables import lead_contacts, leads
 from leadcrm.crm.multifields import service as multifields
-from leadcrm.crm.references import check_references, unknown_value
-from leadcrm.crm.statuses.service import first_status, register_usage_check, status_semantics
+from leadcrm.crm.references import References, read_references
+from leadcrm.crm.statuses.service import register_usage_check
+from leadcrm.db.bulk import insert_returning_ids
 from leadcrm.listing import ListQuery, run
 from leadcrm.rest.errors import RestError, crm_error
 from leadcrm.users.service import utcnow
@@ -102,27 +104,100 @@ def _contact_ids(raw: Any) -> list[int]:
     return ids
 
 
-def add_lead(conn: Connection, *, values: Mapping[str, Any], user_id: int, zone: ZoneInfo) -> int:
+@dataclass(slots=True)
+class _NewLead:
+    accepted: dict[str, Any]
+    items: dict[str, list[multifields.Item]]
+    contact_ids: list[int] | None
+
+
+def _prepare_new(values: Mapping[str, Any], zone: ZoneInfo) -> _NewLead:
     accepted = _parse(values, zone, creating=True)
     items, contact_ids = _split_structured(accepted)
-    row = {_column(name): value for name, value in accepted.items()}
-    # Defaults come from the directories themselves, so they need no existence check; the
-    # stage's semantics doubles as the check that a given stage exists.
-    stage_problems: list[str] = []
-    if "STATUS_ID" in accepted:
-        semantics = _stage_semantics(conn, accepted.pop("STATUS_ID"), stage_problems)
-    else:
-        row["status_id"], semantics = first_status(conn, entity_id=STAGES), "P"
-    if "CURRENCY_ID" not in accepted:
-        row["currency_id"] = base_currency(conn)
-    row.setdefault("assigned_by_id", user_id)
-    row.setdefault("opened", True)
-    row.setdefault("opportunity", Decimal("0.00"))
-    row.setdefault("is_manual_opportunity", False)
-    check_references(conn, LEAD_FIELDS, accepted, acting_user_id=user_id, found=stage_problems)
+    multifields.check_new(items)
+    return _NewLead(accepted, items, contact_ids)
+
+
+def add_lead(conn: Connection, *, values: Mapping[str, Any], user_id: int, zone: ZoneInfo) -> int:
+    (added,) = add_leads(conn, values=[values], user_id=user_id, zone=zone)
+    if isinstance(added, RestError):
+        raise added
+    return added
+
+
+def add_leads(
+    conn: Connection, *, values: Sequence[Mapping[str, Any]], user_id: int, zone: ZoneInfo
+) -> list[int | RestError]:
+    """Add several leads at once: each gets its id, or the error that kept it out.
+
+    The directories are read once for all of them and the rows written in one statement per
+    table, which is what makes a batch of adds cheap.
+    """
+    prepared: list[_NewLead | RestError] = []
+    for one in values:
+        try:
+            prepared.append(_prepare_new(one, zone))
+        except RestError as error:
+            prepared.append(error)
+    valid = [p.accepted for p in prepared if isinstance(p, _NewLead)]
+    references = read_references(
+        conn,
+        LEAD_FIELDS,
+        valid,
+        acting_user_id=user_id,
+        first_of=[STAGES] if any("STATUS_ID" not in a for a in valid) else [],
+        base_currency=any("CURRENCY_ID" not in a for a in valid),
+    )
     now = utcnow()
-    has = {name: [i for i in found if not i.remove] for name, found in items.items()}
+    outcomes: list[int | RestError] = []
+    written: list[tuple[int, _NewLead, dict[str, Any]]] = []
+    for index, lead in enumerate(prepared):
+        problems = references.problems(lead.accepted) if isinstance(lead, _NewLead) else []
+        if isinstance(lead, RestError) or problems:
+            outcomes.append(lead if isinstance(lead, RestError) else _invalid(problems))
+            continue
+        outcomes.append(0)
+        written.append((index, lead, _new_row(lead, references, user_id, now)))
+    ids = insert_returning_ids(conn, leads, [row for _, _, row in written])
+    untitled = []
+    for lead_id, (index, lead, row) in zip(ids, written, strict=True):
+        outcomes[index] = lead_id
+        if not row.get("title"):
+            untitled.append({"lead_id": lead_id, "new_title": f"Lead #{lead_id}"})
+        if lead.contact_ids:
+            _bind_contacts(conn, lead_id=lead_id, contact_ids=lead.contact_ids)
+    if untitled:
+        conn.execute(_RETITLE, untitled)
+    multifields.insert_new(
+        conn,
+        entity_id=ENTITY_ID,
+        items=[(i, lead.items) for i, (_, lead, _) in zip(ids, written, strict=True)],
+    )
+    return outcomes
+
+
+def _invalid(problems: list[str]) -> RestError:
+    return RestError("ERROR_CORE", " ".join(problems), 400)
+
+
+_RETITLE = (
+    update(leads).where(leads.c.id == bindparam("lead_id")).values(title=bindparam("new_title"))
+)
+
+
+def _new_row(lead: _NewLead, references: References, user_id: int, now: datetime) -> dict[str, Any]:
+    accepted = lead.accepted
+    row = {_column(name): value for name, value in accepted.items()}
+    status_id = accepted.get("STATUS_ID") or references.first_statuses[STAGES]
+    semantics = references.status_semantics(STAGES, status_id) or "P"
+    has = {name: [i for i in found if not i.remove] for name, found in lead.items.items()}
     row.update(
+        status_id=status_id,
+        currency_id=accepted.get("CURRENCY_ID") or references.base_currency,
+        assigned_by_id=accepted.get("ASSIGNED_BY_ID") or user_id,
+        opened=accepted.get("OPENED", True),
+        opportunity=accepted.get("OPPORTUNITY", Decimal("0.00")),
+        is_manual_opportunity=accepted.get("IS_MANUAL_OPPORTUNITY", False),
         status_semantic_id=semantics,
         date_create=now,
         date_modify=now,
@@ -138,13 +213,7 @@ def add_lead(conn: Connection, *, values: Mapping[str, Any], user_id: int, zone:
         has_email=bool(has.get("EMAIL")),
         has_imol=any(i.value_type in ("OPENLINE", "IMOL") for i in has.get("IM", [])),
     )
-    lead_id: int = conn.execute(insert(leads).values(row).returning(leads.c.id)).scalar_one()
-    if not row.get("title"):
-        conn.execute(update(leads).where(leads.c.id == lead_id).values(title=f"Lead #{lead_id}"))
-    multifields.insert_new(conn, entity_id=ENTITY_ID, element_id=lead_id, items=items)
-    if contact_ids:
-        _bind_contacts(conn, lead_id=lead_id, contact_ids=contact_ids)
-    return lead_id
+    return row
 
 
 def update_lead(
@@ -153,16 +222,17 @@ def update_lead(
     current = _row(conn, lead_id)
     accepted = _parse(values, zone, creating=False)
     items, contact_ids = _split_structured(accepted)
+    references = read_references(conn, LEAD_FIELDS, [accepted], acting_user_id=user_id)
+    problems = references.problems(accepted)
+    if problems:
+        raise _invalid(problems)
     new_status = accepted.pop("STATUS_ID", None)
-    stage_problems: list[str] = []
-    if new_status is not None:
-        semantics = _stage_semantics(conn, new_status, stage_problems)
-    check_references(conn, LEAD_FIELDS, accepted, acting_user_id=user_id, found=stage_problems)
     changes = {_column(name): value for name, value in accepted.items()}
     now = utcnow()
     if new_status is not None:
         changes["status_id"] = new_status
     if new_status is not None and new_status != current["status_id"]:
+        semantics = references.status_semantics(STAGES, new_status) or "P"
         changes.update(
             status_semantic_id=semantics,
             moved_by_id=user_id,
@@ -186,16 +256,6 @@ def update_lead(
         conn.execute(delete(lead_contacts).where(lead_contacts.c.lead_id == lead_id))
         _bind_contacts(conn, lead_id=lead_id, contact_ids=contact_ids)
     conn.execute(update(leads).where(leads.c.id == lead_id).values(changes))
-
-
-def _stage_semantics(conn: Connection, status_id: str, problems: list[str]) -> str:
-    """The stage's semantics; an unknown stage adds its sentence to ``problems``."""
-    semantics = status_semantics(conn, entity_id=STAGES, status_id=status_id)
-    if semantics is None:
-        field = LEAD_FIELDS.get("STATUS_ID")
-        assert field is not None
-        problems.append(unknown_value(field, status_id))
-    return semantics or "P"
 
 
 def _bind_contacts(conn: Connection, *, lead_id: int, contact_ids: list[int]) -> None:

@@ -8,9 +8,16 @@ from leadcrm.db.metadata import metadata
 leads = LEAD_FIELDS.table(
     "crm_lead",
     # A stage's leads newest first, the id breaking ties: read in index order, never sorted.
-    Index("ix_crm_lead_status_date_create_id", "status_id", "date_create", "id"),
-    # A stage's leads above an amount, counted from the index alone.
-    Index("ix_crm_lead_status_opportunity", "status_id", "opportunity"),
+    # The amount rides along so that a filter on it, its count and a deep page's skipped rows
+    # are read from the index alone. It is the only index leading with the stage, so SQLite
+    # picks it without statistics (a second one, on stage and amount, made SQLite sort).
+    Index(
+        "ix_crm_lead_status_date_create_id_opportunity",
+        "status_id",
+        "date_create",
+        "id",
+        "opportunity",
+    ),
 )
 
 lead_contacts = Table(

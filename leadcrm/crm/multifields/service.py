@@ -115,17 +115,28 @@ def _new_row(entity_id: str, element_id: int, kind: MultifieldType, item: Item) 
     }
 
 
-def insert_new(
-    conn: Connection, *, entity_id: str, element_id: int, items: Mapping[str, list[Item]]
-) -> None:
-    """The rows of an entity being created, in one statement: nothing of it exists to edit."""
-    rows = []
+def check_new(items: Mapping[str, list[Item]]) -> None:
+    """An entity being created owns no rows yet, so no item may name one."""
     for type_id, found in items.items():
         for item in found:
             if item.id is not None:
                 raise field_error(f"{type_id} item {item.id} does not belong to this entity.")
-            if not item.remove:
-                rows.append(_new_row(entity_id, element_id, TYPES[type_id], item))
+
+
+def insert_new(
+    conn: Connection,
+    *,
+    entity_id: str,
+    items: Iterable[tuple[int, Mapping[str, list[Item]]]],
+) -> None:
+    """The rows of entities being created, checked by ``check_new``, in one statement."""
+    rows = [
+        _new_row(entity_id, element_id, TYPES[type_id], item)
+        for element_id, owned in items
+        for type_id, found in owned.items()
+        for item in found
+        if not item.remove
+    ]
     if rows:
         conn.execute(insert(multifields), rows)
 

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    delete,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from leadcrm.catalogue import Field
@@ -113,6 +123,34 @@ def status_semantics(conn: Connection, *, entity_id: str, status_id: str) -> str
     if row is None:
         return None
     return str(row.semantics or PROCESS)
+
+
+def semantics_of(
+    conn: Connection, *, wanted: Iterable[tuple[str, str]], first_of: Iterable[str] = ()
+) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """In one statement: each wanted (directory, item)'s semantics ('P' for non-stage items),
+    and the first process stage of each directory in ``first_of``. Absent items are left out.
+    """
+    pairs, firsts = sorted(set(wanted)), sorted(set(first_of))
+    conditions: list[ColumnElement[bool]] = []
+    if pairs:
+        conditions.append(tuple_(statuses.c.entity_id, statuses.c.status_id).in_(pairs))
+    if firsts:
+        conditions.append(statuses.c.entity_id.in_(firsts) & statuses.c.semantics.is_(None))
+    if not conditions:
+        return {}, {}
+    rows = conn.execute(
+        select(statuses.c.entity_id, statuses.c.status_id, statuses.c.semantics)
+        .where(or_(*conditions))
+        .order_by(statuses.c.sort, statuses.c.id)
+    ).all()
+    found: dict[tuple[str, str], str] = {}
+    first: dict[str, str] = {}
+    for entity_id, status_id, semantics in rows:
+        found[(entity_id, status_id)] = semantics or PROCESS
+        if entity_id in firsts and semantics is None:
+            first.setdefault(entity_id, status_id)
+    return {pair: found[pair] for pair in pairs if pair in found}, first
 
 
 def first_status(conn: Connection, *, entity_id: str) -> str:

@@ -609,3 +609,46 @@ def test_a_form_body_error_is_the_same_as_a_json_one(api: Api) -> None:
         {"error": "", "error_description": "Parameter 'fields' must be array."},
     )
     assert lead_count(api) == 0
+
+
+# -- in a batch -------------------------------------------------------------------------------
+
+BATCH_ADDS: dict[str, dict[str, Any]] = {
+    "full": ENCODED_ADD,
+    "untitled": {"fields": {"NAME": "Nameless", "EMAIL": [{"VALUE": "n@example.com"}]}},
+    "bad_amount": {"fields": {"TITLE": "Refused", "OPPORTUNITY": "x"}},
+    "unknown_stage": {"fields": {"TITLE": "Refused", "STATUS_ID": "NOPE", "CURRENCY_ID": "XYZ"}},
+    "not_a_map": {"fields": "text"},
+    "foreign_item": {"fields": {"TITLE": "Refused", "PHONE": [{"ID": 5, "VALUE": "+1 555"}]}},
+    "defaults": {"fields": {}},
+    "won": {"fields": {"TITLE": "Won", "STATUS_ID": "CONVERTED", "ASSIGNED_BY_ID": 0}},
+}
+
+
+def test_adds_in_a_batch_answer_each_what_a_single_add_answers(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Consecutive adds run as one bulk add; each still gets its own id or its own error."""
+    freeze(monkeypatch)
+    singles: dict[str, Any] = {}
+    for key, params in BATCH_ADDS.items():
+        answer = api.post("crm.lead.add", params).json()
+        singles[key] = answer.get(
+            "result", {k: answer.get(k) for k in ("error", "error_description")}
+        )
+    cmd = {key: "crm.lead.add?" + php_query(params) for key, params in BATCH_ADDS.items()}
+    response = api.post("batch", {"cmd": cmd})
+    assert response.status_code == 200
+    result = response.json()["result"]
+    refused = {k: v for k, v in singles.items() if isinstance(v, dict)}
+    assert result["result_error"] == refused
+    added = result["result"]
+    assert list(added) == [k for k in BATCH_ADDS if k not in refused]
+    for key, lead_id in added.items():
+        lead = get(api, lead_id)
+        alone = get(api, singles[key])
+        if key in ("untitled", "defaults"):
+            assert (lead["TITLE"], alone["TITLE"]) == (f"Lead #{lead_id}", f"Lead #{singles[key]}")
+            lead.pop("TITLE"), alone.pop("TITLE")
+        assert _without_ids(lead) == _without_ids(alone), key
+    assert lead_count(api) == 2 * len(added)
