@@ -28,7 +28,9 @@ class Catalogue:
         return isinstance(name, str) and name.upper() in self._fields
 
     def get(self, name: str) -> Field | None:
-        return self._fields.get(name.upper())
+        # Names nearly always come upper-case already; only the others pay for upper().
+        found = self._fields.get(name)
+        return found if found is not None else self._fields.get(name.upper())
 
     def extended(self, extra: Iterable[Field]) -> Catalogue:
         """This catalogue plus run-time fields (custom fields), in that order."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Insert, Table, insert
 
 
 def insert_returning_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
@@ -22,8 +23,13 @@ def insert_returning_ids(conn: Connection, table: Table, rows: list[dict[str, An
     columns = list(dict.fromkeys(key for row in rows for key in row))
     rows = [{key: row.get(key) for key in columns} for row in rows]
     if len(rows) == 1:
-        return [conn.execute(insert(table).returning(table.c.id), rows[0]).scalar_one()]
+        return [conn.execute(_returning_id(table, False), rows[0]).scalar_one()]
     if conn.dialect.name == "sqlite":
-        return sorted(conn.execute(insert(table).returning(table.c.id), rows).scalars())
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(conn.execute(statement, rows).scalars())
+        return sorted(conn.execute(_returning_id(table, False), rows).scalars())
+    return list(conn.execute(_returning_id(table, True), rows).scalars())
+
+
+@cache
+def _returning_id(table: Table, ordered: bool) -> Insert:
+    # One statement object per shape: SQLAlchemy then finds it compiled without rebuilding it.
+    return insert(table).returning(table.c.id, sort_by_parameter_order=ordered)

@@ -14,7 +14,7 @@ from leadcrm.catalogue.kinds import FieldValueError, parse_flag
 from leadcrm.db.transactions import transaction
 from leadcrm.rest import decoding
 from leadcrm.rest.call import Call
-from leadcrm.rest.dispatch import Outcome, execute, execute_many
+from leadcrm.rest.dispatch import BulkRun, Outcome, execute, execute_many, prepare_many
 from leadcrm.rest.envelope import Timer
 from leadcrm.rest.errors import (
     RestError,
@@ -44,24 +44,28 @@ def batch(call: Call) -> dict[str, Any]:
         not isinstance(decoded, RestError) and (m := find(decoded[0])) is not None and m.writes
         for _, decoded in commands
     )
+    # With halt, nothing may run after the first error, so every command runs alone.
+    groups = list(_groups(commands, together=not halt))
+    prepared = [_prepare(call, group) for group in groups]
     with transaction(call.runtime.engine, writes=writes) as conn:
-        return _run_all(call, conn, commands, halt)
+        return _run_all(call, conn, list(zip(groups, prepared, strict=True)), halt)
 
 
 Decoded = tuple[str, dict[str, Any]] | RestError
 Command = tuple[str, Decoded]
 
 
-def _run_all(call: Call, conn: Connection, commands: list[Command], halt: bool) -> dict[str, Any]:
+def _run_all(
+    call: Call, conn: Connection, groups: list[tuple[list[Command], BulkRun | None]], halt: bool
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     totals: dict[str, Any] = {}
     nexts: dict[str, Any] = {}
     times: dict[str, Any] = {}
-    # With halt, nothing may run after the first error, so every command runs alone.
-    for group in _groups(commands, together=not halt):
+    for group, bulk_run in groups:
         timer = Timer.begin()
-        outcomes = _run_group(call, conn, group, results)
+        outcomes = _run_group(call, conn, group, bulk_run, results)
         for (key, _), outcome in zip(group, outcomes, strict=True):
             if outcome.error is not None:
                 errors[key] = outcome.error.as_body()
@@ -111,14 +115,24 @@ def _refers(params: dict[str, Any]) -> bool:
     return b"$result[" in orjson.dumps(params, default=str)
 
 
+def _prepare(call: Call, group: list[Command]) -> BulkRun | None:
+    if len(group) < 2:
+        return None
+    name = _bulk_name(group[0])
+    assert name is not None
+    calls = [Params(_params(decoded)).without("auth") for _, decoded in group]
+    return prepare_many(call.runtime, name, calls, call.principal)
+
+
 def _run_group(
-    call: Call, conn: Connection, group: list[Command], results: dict[str, Any]
+    call: Call,
+    conn: Connection,
+    group: list[Command],
+    bulk_run: BulkRun | None,
+    results: dict[str, Any],
 ) -> list[Outcome]:
-    if len(group) > 1:
-        name = _bulk_name(group[0])
-        assert name is not None
-        calls = [Params(_params(decoded)).without("auth") for _, decoded in group]
-        outcomes = execute_many(call.runtime, name, calls, call.principal, within=conn)
+    if bulk_run is not None:
+        outcomes = execute_many(bulk_run, within=conn)
         if outcomes is not None:
             return outcomes
     return [_run_command(call, conn, decoded, results) for _, decoded in group]

@@ -92,14 +92,22 @@ def execute(
     return outcome
 
 
-def execute_many(
-    runtime: Runtime, name: str, calls: list[Params], principal: Principal, *, within: Connection
-) -> list[Outcome] | None:
-    """Run several calls of one method at once, in one savepoint of ``within``'s transaction.
+@dataclass(slots=True)
+class BulkRun:
+    """Calls of one method prepared for a bulk handler, waiting for their transaction."""
 
-    None when the method has no bulk handler, or when its bulk run failed as a whole (and was
-    rolled back): the calls must then run one by one, each answering for itself.
-    """
+    size: int
+    principal: Principal
+    write: registry.BulkWrite | None = None
+    refused: RestError | None = None
+    preparing: float = 0.0
+
+
+def prepare_many(
+    runtime: Runtime, name: str, calls: list[Params], principal: Principal
+) -> BulkRun | None:
+    """The database-free half of a bulk run, done before its transaction begins, so that
+    SQLite's single writer holds its lock for the writing only. None: run them one by one."""
     handler = registry.find_bulk(name)
     if handler is None:
         return None
@@ -107,18 +115,36 @@ def execute_many(
     try:
         found = resolve(name, principal)
     except RestError as refused:
-        return [Outcome(error=refused, principal=principal) for _ in calls]
+        return BulkRun(len(calls), principal, refused=refused)
+    try:
+        write = handler([Call(found, params, principal, runtime, None) for params in calls])
+    except Exception:
+        log.info("bulk %s failed to prepare; running its calls one by one", name, exc_info=True)
+        return None
+    return BulkRun(len(calls), principal, write, preparing=time.perf_counter() - started)
+
+
+def execute_many(run: BulkRun, *, within: Connection) -> list[Outcome] | None:
+    """Finish a prepared bulk run in one savepoint of ``within``'s transaction.
+
+    None when it failed as a whole (and was rolled back): the calls must then run one by one,
+    each answering for itself.
+    """
+    if run.refused is not None or run.write is None:
+        refused = run.refused or internal_error()
+        return [Outcome(error=refused, principal=run.principal) for _ in range(run.size)]
+    started = time.perf_counter()
     try:
         with within.begin_nested():
-            results = handler([Call(found, params, principal, runtime, within) for params in calls])
+            results = run.write(within)
     except Exception:
-        log.info("bulk %s failed as a whole; running its calls one by one", name, exc_info=True)
+        log.info("a bulk run failed as a whole; running its calls one by one", exc_info=True)
         return None
-    share = (time.perf_counter() - started) / len(calls)
+    share = (run.preparing + time.perf_counter() - started) / run.size
     return [
-        Outcome(error=result, processing=share, principal=principal)
+        Outcome(error=result, processing=share, principal=run.principal)
         if isinstance(result, RestError)
-        else Outcome(result, processing=share, principal=principal)
+        else Outcome(result, processing=share, principal=run.principal)
         for result in results
     ]
 

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
@@ -42,7 +43,13 @@ class Timer:
 
 
 def _iso(moment: float, zone: ZoneInfo) -> str:
-    return datetime.fromtimestamp(moment, UTC).astimezone(zone).isoformat(timespec="seconds")
+    return _iso_second(int(moment), zone)
+
+
+@lru_cache(maxsize=64)
+def _iso_second(second: int, zone: ZoneInfo) -> str:
+    # A batch writes two of these per command, nearly always for the same second.
+    return datetime.fromtimestamp(second, UTC).astimezone(zone).isoformat(timespec="seconds")
 
 
 def success_body(

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from leadcrm.rest.call import Call
 
 Handler = Callable[["Call"], Any]
-# Runs several calls of one method at once (a batch's run of adds): per call, its result or
-# the RestError it answers. Whatever else it raises fails all of them.
-BulkHandler = Callable[[list["Call"]], list[Any]]
+# Runs several calls of one method at once (a batch's run of adds), in two steps: given the
+# calls (without a connection), it does what needs no database and answers the step that
+# does, which answers per call its result or the RestError it answers. Whatever else either
+# step raises fails all of them.
+BulkWrite = Callable[["Connection"], list[Any]]
+BulkHandler = Callable[[list["Call"]], BulkWrite]
 
 # Every package whose `methods` module registers REST methods; importing it registers them.
 METHOD_MODULES = (

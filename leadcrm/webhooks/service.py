@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
 from leadcrm.users.service import utcnow
 from leadcrm.users.tables import users
@@ -66,18 +66,19 @@ def create_webhook(
     return webhook_id, code
 
 
+# Built once: every REST call runs it, and a prepared statement skips SQLAlchemy's per-call
+# construction and cache-key work.
+_BY_CODE_HASH = (
+    select(webhooks, users.c.active, users.c.is_admin)
+    .join(users, users.c.id == webhooks.c.user_id)
+    .where(webhooks.c.code_hash == bindparam("digest"))
+)
+
+
 def verify(conn: Connection, *, user_id: int, code: str) -> WebhookRecord | None:
     """The live webhook behind this code and user id, with its user's standing, or None."""
     digest = hash_code(code)
-    row = (
-        conn.execute(
-            select(webhooks, users.c.active, users.c.is_admin)
-            .join(users, users.c.id == webhooks.c.user_id)
-            .where(webhooks.c.code_hash == digest)
-        )
-        .mappings()
-        .first()
-    )
+    row = conn.execute(_BY_CODE_HASH, {"digest": digest}).mappings().first()
     if row is None or not hmac.compare_digest(row["code_hash"], digest):
         return None
     if row["user_id"] != user_id or row["revoked_at"] is not None:

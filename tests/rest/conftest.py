@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import Connection
 
@@ -62,16 +64,20 @@ def test_methods(monkeypatch: pytest.MonkeyPatch) -> None:
     def value(call: Call) -> object:
         return VALUES[str(call.params.get("kind"))]
 
-    def write_many(calls: list[Call]) -> list[object]:
+    def write_many(calls: list[Call]) -> Callable[[Connection], list[object]]:
         BULK_RUNS.append([str(c.params.get("name")) for c in calls])
-        if any(c.params.get("fail") == "crash" for c in calls):
-            raise RuntimeError("boom in a bulk run")
-        return [
-            RestError("", "Refused before writing.", 400)
-            if c.params.get("fail") == "rest"
-            else create_user(c.conn, name=str(c.params.get("name")), zone=c.zone)
-            for c in calls
-        ]
+
+        def write(conn: Connection) -> list[object]:
+            if any(c.params.get("fail") == "crash" for c in calls):
+                raise RuntimeError("boom in a bulk run")
+            return [
+                RestError("", "Refused before writing.", 400)
+                if c.params.get("fail") == "rest"
+                else create_user(conn, name=str(c.params.get("name")), zone=c.zone)
+                for c in calls
+            ]
+
+        return write
 
     for name, handler, writes in (
         ("test.echo", echo, False),

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, or_, select
+from sqlalchemy import Connection, RowMapping, bindparam, or_, select
 
 from leadcrm.catalogue import Field
 from leadcrm.crm.currencies.fields import CURRENCY_FIELDS
@@ -36,13 +36,14 @@ def currency_exists(conn: Connection, *, currency_id: str) -> bool:
     return found.first() is not None
 
 
+_KNOWN = select(currencies.c.currency, currencies.c.base).where(
+    or_(currencies.c.currency.in_(bindparam("codes", expanding=True)), currencies.c.base.is_(True))
+)
+
+
 def known_currencies(conn: Connection, *, codes: Iterable[str]) -> tuple[set[str], str]:
     """In one statement: which of ``codes`` exist, and the base currency."""
-    rows = conn.execute(
-        select(currencies.c.currency, currencies.c.base).where(
-            or_(currencies.c.currency.in_(sorted(set(codes))), currencies.c.base.is_(True))
-        )
-    ).all()
+    rows = conn.execute(_KNOWN, {"codes": sorted(set(codes))}).all()
     base = next(str(code) for code, is_base in rows if is_base)
     return {str(code) for code, _ in rows}, base
 

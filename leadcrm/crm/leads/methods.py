@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection
+
 from leadcrm.crm.ids import parse_entity_id
 from leadcrm.crm.leads import service
 from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.listing import parse_list
 from leadcrm.rest.call import Call, Page
 from leadcrm.rest.errors import RestError, crm_error
-from leadcrm.rest.registry import bulk, method
+from leadcrm.rest.registry import BulkWrite, bulk, method
 
 
 def _map_param(call: Call, name: str) -> dict[str, Any]:
@@ -40,7 +42,8 @@ def lead_add(call: Call) -> int:
 
 
 @bulk("crm.lead.add")
-def lead_add_many(calls: list[Call]) -> list[int | RestError]:
+def lead_add_many(calls: list[Call]) -> BulkWrite:
+    first = calls[0]
     fields: list[dict[str, Any] | RestError] = []
     for call in calls:
         try:
@@ -48,9 +51,13 @@ def lead_add_many(calls: list[Call]) -> list[int | RestError]:
         except RestError as error:
             fields.append(error)
     sent = [f for f in fields if not isinstance(f, RestError)]
-    first = calls[0]
-    added = iter(service.add_leads(first.conn, values=sent, user_id=first.user_id, zone=first.zone))
-    return [f if isinstance(f, RestError) else next(added) for f in fields]
+    prepared = service.prepare_leads(values=sent, zone=first.zone)
+
+    def write(conn: Connection) -> list[Any]:
+        added = iter(service.add_prepared(conn, prepared=prepared, user_id=first.user_id))
+        return [f if isinstance(f, RestError) else next(added) for f in fields]
+
+    return write
 
 
 @method("crm.lead.get", scope="crm")

@@ -44,10 +44,11 @@ class LeadPage:
     next: int | None
 
 
+_COLUMNS = {f.name: f.column for f in LEAD_FIELDS if f.column is not None}
+
+
 def _column(name: str) -> str:
-    field = LEAD_FIELDS.get(name)
-    assert field is not None and field.column is not None
-    return field.column
+    return _COLUMNS[name]
 
 
 def _parse(values: Mapping[str, Any], zone: ZoneInfo, *, creating: bool) -> dict[str, Any]:
@@ -105,17 +106,19 @@ def _contact_ids(raw: Any) -> list[int]:
 
 
 @dataclass(slots=True)
-class _NewLead:
+class NewLead:
+    """A lead's values, parsed and checked as far as that needs no database."""
+
     accepted: dict[str, Any]
     items: dict[str, list[multifields.Item]]
     contact_ids: list[int] | None
 
 
-def _prepare_new(values: Mapping[str, Any], zone: ZoneInfo) -> _NewLead:
+def _prepare_new(values: Mapping[str, Any], zone: ZoneInfo) -> NewLead:
     accepted = _parse(values, zone, creating=True)
     items, contact_ids = _split_structured(accepted)
     multifields.check_new(items)
-    return _NewLead(accepted, items, contact_ids)
+    return NewLead(accepted, items, contact_ids)
 
 
 def add_lead(conn: Connection, *, values: Mapping[str, Any], user_id: int, zone: ZoneInfo) -> int:
@@ -128,18 +131,32 @@ def add_lead(conn: Connection, *, values: Mapping[str, Any], user_id: int, zone:
 def add_leads(
     conn: Connection, *, values: Sequence[Mapping[str, Any]], user_id: int, zone: ZoneInfo
 ) -> list[int | RestError]:
-    """Add several leads at once: each gets its id, or the error that kept it out.
+    """Add several leads at once: each gets its id, or the error that kept it out."""
+    return add_prepared(conn, prepared=prepare_leads(values=values, zone=zone), user_id=user_id)
 
-    The directories are read once for all of them and the rows written in one statement per
-    table, which is what makes a batch of adds cheap.
-    """
-    prepared: list[_NewLead | RestError] = []
+
+def prepare_leads(
+    *, values: Sequence[Mapping[str, Any]], zone: ZoneInfo
+) -> list[NewLead | RestError]:
+    """What needs no database: each lead's values parsed and checked, or its error."""
+    prepared: list[NewLead | RestError] = []
     for one in values:
         try:
             prepared.append(_prepare_new(one, zone))
         except RestError as error:
             prepared.append(error)
-    valid = [p.accepted for p in prepared if isinstance(p, _NewLead)]
+    return prepared
+
+
+def add_prepared(
+    conn: Connection, *, prepared: Sequence[NewLead | RestError], user_id: int
+) -> list[int | RestError]:
+    """Write the prepared leads: each gets its id, or the error that kept it out.
+
+    The directories are read once for all of them and the rows written in one statement per
+    table, which is what makes a batch of adds cheap.
+    """
+    valid = [p.accepted for p in prepared if isinstance(p, NewLead)]
     references = read_references(
         conn,
         LEAD_FIELDS,
@@ -150,9 +167,9 @@ def add_leads(
     )
     now = utcnow()
     outcomes: list[int | RestError] = []
-    written: list[tuple[int, _NewLead, dict[str, Any]]] = []
+    written: list[tuple[int, NewLead, dict[str, Any]]] = []
     for index, lead in enumerate(prepared):
-        problems = references.problems(lead.accepted) if isinstance(lead, _NewLead) else []
+        problems = references.problems(lead.accepted) if isinstance(lead, NewLead) else []
         if isinstance(lead, RestError) or problems:
             outcomes.append(lead if isinstance(lead, RestError) else _invalid(problems))
             continue
@@ -185,7 +202,7 @@ _RETITLE = (
 )
 
 
-def _new_row(lead: _NewLead, references: References, user_id: int, now: datetime) -> dict[str, Any]:
+def _new_row(lead: NewLead, references: References, user_id: int, now: datetime) -> dict[str, Any]:
     accepted = lead.accepted
     row = {_column(name): value for name, value in accepted.items()}
     status_id = accepted.get("STATUS_ID") or references.first_statuses[STAGES]
@@ -270,10 +287,13 @@ def _bind_contacts(conn: Connection, *, lead_id: int, contact_ids: list[int]) ->
     )
 
 
+_BY_ID = select(leads).where(leads.c.id == bindparam("lead_id"))
+
+
 def _row(conn: Connection, lead_id: int) -> RowMapping:
     if lead_id > MAX_ID:
         raise crm_error("Not found")
-    row = conn.execute(select(leads).where(leads.c.id == lead_id)).mappings().first()
+    row = conn.execute(_BY_ID, {"lead_id": lead_id}).mappings().first()
     if row is None:
         raise crm_error("Not found")
     return row

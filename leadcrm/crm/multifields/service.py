@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     Table,
     and_,
+    bindparam,
     delete,
     exists,
     false,
@@ -172,6 +173,18 @@ def apply(
             conn.execute(sql_update(multifields).where(multifields.c.id == item.id).values(values))
 
 
+# Built once: a lead's get and every list page run it.
+_OF_ELEMENTS = (
+    select(multifields)
+    .where(
+        multifields.c.entity_id == bindparam("entity_id"),
+        multifields.c.element_id.in_(bindparam("element_ids", expanding=True)),
+        multifields.c.type_id.in_(bindparam("type_ids", expanding=True)),
+    )
+    .order_by(multifields.c.id)
+)
+
+
 def load(
     conn: Connection, *, entity_id: str, element_ids: list[int], type_ids: Iterable[str]
 ) -> dict[int, dict[str, list[dict[str, str]]]]:
@@ -181,13 +194,7 @@ def load(
     if not element_ids or not wanted:
         return found
     rows = conn.execute(
-        select(multifields)
-        .where(
-            multifields.c.entity_id == entity_id,
-            multifields.c.element_id.in_(element_ids),
-            multifields.c.type_id.in_(wanted),
-        )
-        .order_by(multifields.c.id)
+        _OF_ELEMENTS, {"entity_id": entity_id, "element_ids": element_ids, "type_ids": wanted}
     )
     for row in rows:
         found[row.element_id][row.type_id].append(

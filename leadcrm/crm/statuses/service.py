@@ -14,9 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     RowMapping,
+    bindparam,
     delete,
     insert,
     or_,
@@ -132,18 +132,9 @@ def semantics_of(
     and the first process stage of each directory in ``first_of``. Absent items are left out.
     """
     pairs, firsts = sorted(set(wanted)), sorted(set(first_of))
-    conditions: list[ColumnElement[bool]] = []
-    if pairs:
-        conditions.append(tuple_(statuses.c.entity_id, statuses.c.status_id).in_(pairs))
-    if firsts:
-        conditions.append(statuses.c.entity_id.in_(firsts) & statuses.c.semantics.is_(None))
-    if not conditions:
+    if not pairs and not firsts:
         return {}, {}
-    rows = conn.execute(
-        select(statuses.c.entity_id, statuses.c.status_id, statuses.c.semantics)
-        .where(or_(*conditions))
-        .order_by(statuses.c.sort, statuses.c.id)
-    ).all()
+    rows = conn.execute(_SEMANTICS, {"pairs": pairs, "firsts": firsts}).all()
     found: dict[tuple[str, str], str] = {}
     first: dict[str, str] = {}
     for entity_id, status_id, semantics in rows:
@@ -151,6 +142,22 @@ def semantics_of(
         if entity_id in firsts and semantics is None:
             first.setdefault(entity_id, status_id)
     return {pair: found[pair] for pair in pairs if pair in found}, first
+
+
+# Built once: every lead add and update runs it.
+_SEMANTICS = (
+    select(statuses.c.entity_id, statuses.c.status_id, statuses.c.semantics)
+    .where(
+        or_(
+            tuple_(statuses.c.entity_id, statuses.c.status_id).in_(
+                bindparam("pairs", expanding=True)
+            ),
+            statuses.c.entity_id.in_(bindparam("firsts", expanding=True))
+            & statuses.c.semantics.is_(None),
+        )
+    )
+    .order_by(statuses.c.sort, statuses.c.id)
+)
 
 
 def first_status(conn: Connection, *, entity_id: str) -> str:
