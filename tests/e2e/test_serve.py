@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import ssl
 import stat
+import time
 import urllib.request
 from contextlib import closing
 from pathlib import Path
@@ -20,8 +22,11 @@ from tests.e2e.serving import (
     Server,
     Tls,
     fresh_database,
+    launch,
     rest_call,
     servers_started_together,
+    stop,
+    wait_until_serving,
     webhook_parts,
 )
 
@@ -257,3 +262,57 @@ def row_counts(url: str) -> dict[str, int]:
         query = sql.SQL("SELECT count(*) FROM {}")
         rows = {t: conn.execute(query.format(sql.Identifier(t))).fetchone() for t in tables}
     return {t: row[0] for t, row in rows.items() if row is not None}
+
+
+def test_two_workers_share_out_kept_alive_connections(tmp_path: Path, tls: Tls) -> None:
+    """Each worker listens on a socket of its own (SO_REUSEPORT), so a burst of keep-alive
+    connections lands on both rather than on whichever worker woke first."""
+    server = launch(backend="sqlite", var_dir=tmp_path, database_url=None, tls=tls, workers=2)
+    clients: list[httpx.Client] = []
+    try:
+        wait_until_serving(server, time.monotonic() + 60)
+        clients = [server.http() for _ in range(16)]
+        for client in clients:
+            assert client.get(server.base_url + "/healthz").text == "ok"
+        holders = connection_holders(server.process.pid, server.port)
+        # 16 connections hashed over two sockets all land on one with odds of 1 in 32,768.
+        assert len(holders) == 2, holders
+        assert sum(holders.values()) == 16
+    finally:
+        for client in clients:
+            client.close()
+        stop(server)
+
+
+def connection_holders(root_pid: int, port: int) -> dict[int, int]:
+    """Per process under ``root_pid``: how many established connections to ``port`` it holds."""
+    owner = {inode: pid for pid in descendants(root_pid) for inode in socket_inodes(pid)}
+    held: dict[int, int] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            if local_port == port and fields[3] == "01" and int(fields[9]) in owner:
+                pid = owner[int(fields[9])]
+                held[pid] = held.get(pid, 0) + 1
+    return held
+
+
+def descendants(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found.extend(descendants(int(child)))
+    return found
+
+
+def socket_inodes(pid: int) -> set[int]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[len("socket:[") : -1]))
+    return inodes
