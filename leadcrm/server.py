@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import ctypes
 import logging
 import re
 import socket
@@ -49,7 +50,23 @@ def _log_config() -> dict[str, Any]:
 
 def app_factory() -> Starlette:
     """Each worker process builds its own engine from the environment."""
+    _cap_malloc_arenas()
     return create_app(Runtime.from_settings(Settings()))
+
+
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def _cap_malloc_arenas() -> None:
+    """glibc gives each busy thread of the pool a malloc arena of its own (up to 8 per core),
+    and arenas keep what they once held: 26 MiB of a 180 MiB peak in a measured run. Two
+    arenas cost no measurable speed here. Only glibc has mallopt; elsewhere nothing changes."""
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+    except (OSError, AttributeError):
+        pass
 
 
 def run(

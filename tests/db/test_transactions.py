@@ -31,11 +31,10 @@ def test_a_block_commits_when_it_ends_and_rolls_back_when_it_raises(runtime: Run
     assert _user_count(runtime) == before + 1
 
 
-def test_a_sqlite_writer_waits_for_a_writer_of_another_process(api: Api, backend: str) -> None:
+@pytest.mark.parametrize("template", ["sqlite"], indirect=True)  # PostgreSQL needs no queue
+def test_a_sqlite_writer_waits_for_a_writer_of_another_process(api: Api) -> None:
     """Another process holding the queue's file lock keeps this process's writers waiting,
     readers not; released, the waiting write goes through at once."""
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL writers need no queue")
     database = api.runtime.engine.url.database
     assert database
     other_process = os.open(database + WRITER_LOCK_SUFFIX, os.O_RDWR | os.O_CREAT, 0o600)
