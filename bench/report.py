@@ -133,7 +133,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"rows in {seeded['seconds']:.1f} s ({seeded['leads_per_second']:,.0f} leads/s, "
         f"{seeded['rows_per_second']:,.0f} rows/s)"
         + (
-            f", ANALYZE {seeded['analyze_seconds']:.1f} s"
+            f", VACUUM ANALYZE {seeded['analyze_seconds']:.1f} s"
             if seeded["analyze_seconds"] > 0.01
             else ""
         )

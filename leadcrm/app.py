@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -39,10 +43,19 @@ def create_app(runtime: Runtime) -> Starlette:
         from leadcrm.benchmarks import bench_routes
 
         routes += bench_routes(runtime)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Calls run in the event loop's thread pool. Past a few threads per core, more only
+        # contend for the GIL and hold more connections and memory.
+        to_thread.current_default_thread_limiter().total_tokens = runtime.settings.threads
+        yield
+
     app = Starlette(
         routes=routes,
         middleware=middleware,
         exception_handlers={Exception: unexpected_error},
+        lifespan=lifespan,
     )
     # Bitrix24 never redirects; a client that re-POSTs on 307 would be surprised by us.
     app.router.redirect_slashes = False

@@ -26,7 +26,7 @@ from starlette.routing import BaseRoute, Route
 from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
 from leadcrm.db.transactions import transaction
-from leadcrm.listing import PAGE_SIZE, ListQuery, page_statement, parse_list, where_clause
+from leadcrm.listing import PAGE_SIZE, ListQuery, page_rows, parse_list, where_clause
 from leadcrm.runtime import Runtime
 from leadcrm.users.service import utcnow
 
@@ -150,8 +150,9 @@ class BareEndpoints:
         query = _list_query(status, minimum, start)
         where = where_clause(leads, query.conditions)
         with self.engine.connect() as conn:
-            statement = page_statement(conn, leads, query, where)
-            rows = [dict(zip(_KEYS, row, strict=True)) for row in conn.execute(statement)]
+            rows = [
+                {key: row[key] for key in _KEYS} for row in page_rows(conn, leads, query, where)
+            ]
             total = None
             if count:
                 counting = select(func.count()).select_from(leads).where(where)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 32 * 1024 * 1024
     max_query_bytes: int = 1024 * 1024
     # Unauthenticated /bench/* endpoints for the benchmark harness (bench/); never in production.
+    # Threads that run calls (each with its database connection) in a process.
+    threads: int = Field(default=16, ge=1, le=256)
     bench_endpoints: bool = False
 
     @field_validator("timezone")

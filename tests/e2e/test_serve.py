@@ -271,6 +271,11 @@ def test_two_workers_share_out_kept_alive_connections(tmp_path: Path, tls: Tls) 
     clients: list[httpx.Client] = []
     try:
         wait_until_serving(server, time.monotonic() + 60)
+        # A worker receives connections once it listens: wait until both say they do.
+        deadline = time.monotonic() + 30
+        while server.log().count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, server.log()
+            time.sleep(0.05)
         clients = [server.http() for _ in range(16)]
         for client in clients:
             assert client.get(server.base_url + "/healthz").text == "ok"

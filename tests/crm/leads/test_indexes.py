@@ -102,7 +102,8 @@ class Plan:
 
 
 def _sqlite_plan(conn: Connection, sql: str) -> Plan:
-    details = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+    rows = list(conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    details = [row[3] for row in rows]
     indexes = {
         word
         for detail in details
@@ -114,10 +115,16 @@ def _sqlite_plan(conn: Connection, sql: str) -> Plan:
     full = {
         detail.split()[1]
         for detail in details
-        if detail.startswith("SCAN ") and " USING " not in detail
+        if detail.startswith("SCAN ") and " USING " not in detail and detail != "SCAN page"
     }
     indexes |= {"PRIMARY"} if full else set()
-    sorts = any("USE TEMP B-TREE FOR ORDER BY" in detail for detail in details)
+    # The page's keys come from a subquery (MATERIALIZE page): a sort inside it orders every
+    # match; the one outside orders the page's 51 rows only.
+    subqueries = {row[0] for row in rows if row[3].startswith(("MATERIALIZE", "CO-ROUTINE"))}
+    sorts = any(
+        "USE TEMP B-TREE FOR ORDER BY" in row[3] and (row[1] in subqueries or not subqueries)
+        for row in rows
+    )
     return Plan(indexes, full, sorts, "\n".join(details))
 
 
@@ -135,13 +142,18 @@ def _postgres_plan(conn: Connection, sql: str) -> Plan:
             indexes.add(node["Index Name"])
         if node["Node Type"] == "Seq Scan":
             full.add(node["Relation Name"])
-        if node["Node Type"] == "Sort":
+        # A sort above the page's LIMIT orders its 51 rows only; any other orders every match.
+        if node["Node Type"] == "Sort" and not _limited(node):
             sorts = True
         for child in node.get("Plans", []):
             walk(child)
 
     walk(document[0]["Plan"])
     return Plan(indexes, full, sorts, json.dumps(document, indent=1))
+
+
+def _limited(node: dict[str, Any]) -> bool:
+    return any(child["Node Type"] == "Limit" or _limited(child) for child in node.get("Plans", []))
 
 
 def _plan(runtime: Runtime, params: dict[str, Any]) -> Plan:
