@@ -45,10 +45,11 @@ def batch(call: Call) -> dict[str, Any]:
         for _, decoded in commands
     )
     # With halt, nothing may run after the first error, so every command runs alone.
-    groups = list(_groups(commands, together=not halt))
-    prepared = [_prepare(call, group) for group in groups]
+    groups = [
+        (group, _prepare(call, group, name)) for group, name in _groups(commands, together=not halt)
+    ]
     with transaction(call.runtime.engine, writes=writes) as conn:
-        return _run_all(call, conn, list(zip(groups, prepared, strict=True)), halt)
+        return _run_all(call, conn, groups, halt)
 
 
 Decoded = tuple[str, dict[str, Any]] | RestError
@@ -87,18 +88,23 @@ def _run_all(
     }
 
 
-def _groups(commands: list[Command], *, together: bool) -> Iterator[list[Command]]:
-    """Runs of consecutive commands that one bulk handler can take at once; others alone."""
+def _groups(
+    commands: list[Command], *, together: bool
+) -> Iterator[tuple[list[Command], str | None]]:
+    """Runs of consecutive commands that one bulk handler can take at once, with its method's
+    name; other commands alone (and the name None)."""
     group: list[Command] = []
+    name: str | None = None
     for command in commands:
-        if together and group and (name := _bulk_name(command)) and name == _bulk_name(group[-1]):
+        joins = _bulk_name(command) if together else None
+        if group and joins is not None and joins == name:
             group.append(command)
             continue
         if group:
-            yield group
-        group = [command]
+            yield group, name
+        group, name = [command], joins
     if group:
-        yield group
+        yield group, name
 
 
 def _bulk_name(command: Command) -> str | None:
@@ -115,11 +121,9 @@ def _refers(params: dict[str, Any]) -> bool:
     return b"$result[" in orjson.dumps(params, default=str)
 
 
-def _prepare(call: Call, group: list[Command]) -> BulkRun | None:
-    if len(group) < 2:
+def _prepare(call: Call, group: list[Command], name: str | None) -> BulkRun | None:
+    if len(group) < 2 or name is None:
         return None
-    name = _bulk_name(group[0])
-    assert name is not None
     calls = [Params(_params(decoded)).without("auth") for _, decoded in group]
     return prepare_many(call.runtime, name, calls, call.principal)
 

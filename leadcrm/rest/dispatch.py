@@ -130,9 +130,9 @@ def execute_many(run: BulkRun, *, within: Connection) -> list[Outcome] | None:
     None when it failed as a whole (and was rolled back): the calls must then run one by one,
     each answering for itself.
     """
-    if run.refused is not None or run.write is None:
-        refused = run.refused or internal_error()
-        return [Outcome(error=refused, principal=run.principal) for _ in range(run.size)]
+    if run.write is None:
+        assert run.refused is not None
+        return [Outcome(error=run.refused, principal=run.principal) for _ in range(run.size)]
     started = time.perf_counter()
     try:
         with within.begin_nested():
