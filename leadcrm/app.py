@@ -1,4 +1,4 @@
-"""The ASGI application: the REST transport, health check and CORS."""
+"""The ASGI application: the REST transport, file downloads, health check and CORS."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from leadcrm.files.views import download_file
 from leadcrm.rest import registry
 from leadcrm.rest.transport import RestEndpoint, unexpected_error
 from leadcrm.runtime import Runtime
@@ -38,6 +39,8 @@ def create_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/rest/{path:path}", endpoint.handle, methods=["GET", "POST"]),
+        # Signed links from `file` custom field values; the link itself is the credential.
+        Route("/files/{file_id:int}", download_file, methods=["GET"]),
     ]
     if runtime.settings.bench_endpoints:
         from leadcrm.benchmarks import bench_routes

@@ -177,7 +177,7 @@ def parse_order(catalogue: Catalogue, raw: object) -> list[tuple[Field, bool]]:
     order: list[tuple[Field, bool]] = []
     for name, direction in raw.items():
         field = catalogue.get(str(name))
-        if field is None or not field.sortable or field.column is None:
+        if field is None or not field.sortable or (field.column is None and not field.expression):
             raise crm_error(f"Sort field '{name}' is not supported.")
         text = str(direction).upper()
         if text not in ("ASC", "DESC"):
@@ -233,9 +233,19 @@ def compile_condition(table: Table, condition: Condition) -> ColumnElement[bool]
     field, operation, values = condition.field, condition.operation, condition.values
     if field.condition is not None:
         return field.condition(table, operation, values)
+    return compare(_value_of(table, field), operation, values)
+
+
+def _value_of(table: Table, field: Field) -> Any:
+    if field.expression is not None:
+        return field.expression(table)
     if field.column is None:
         raise RestError("", f"Filter field '{field.name}' is not supported.")
-    column = table.c[field.column]
+    return table.c[field.column]
+
+
+def compare(column: Any, operation: str, values: list[Any]) -> ColumnElement[bool]:
+    """One operation on a value; ``None`` among a list's items stands for the empty value."""
     present = [v for v in values if v is not None]
     if len(present) == len(values):
         return _COMPILERS[operation](column, values)
@@ -313,9 +323,9 @@ def page_statement(
     the page's rows whole.
     """
     orders = [
-        _ordered(conn, table.c[field.column], descending, where)
+        _ordered(conn, table, field, descending, where)
         for field, descending in query.order
-        if field.column is not None
+        if field.column is not None or field.expression is not None
     ]
     keys = list(table.primary_key.columns)
     return select(*keys).where(where).order_by(*orders).limit(PAGE_SIZE + 1).offset(query.start)
@@ -339,24 +349,44 @@ def page_rows(
 
 
 def _ordered(
-    conn: Connection, column: Any, descending: bool, where: ColumnElement[bool]
+    conn: Connection, table: Table, field: Field, descending: bool, where: ColumnElement[bool]
 ) -> ColumnElement[Any]:
     """NULLs sort first ascending and last descending, as MySQL-backed Bitrix24 sorts them.
 
     That is SQLite's own order. PostgreSQL's is the opposite, and a NULLS clause there keeps
     its (plain ascending) indexes from serving the order, so the clause is written only when
-    NULLs can be among the rows listed: never for a NOT NULL column such as the id.
+    NULLs can be among the rows listed: never for a NOT NULL column such as the id. A custom
+    field's index is made NULLS FIRST, so its clause is always written.
     """
+    column = _value_of(table, field)
     plain: ColumnElement[Any] = column.desc() if descending else column.asc()
-    if not column.nullable or conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite":
         return plain
-    probe = select(literal(1)).select_from(column.table).where(where, column.is_(None)).limit(1)
-    if conn.execute(probe).first() is None:
-        return plain
+    if field.expression is None:
+        if not column.nullable:
+            return plain
+        probe = select(literal(1)).select_from(table).where(where, column.is_(None)).limit(1)
+        if conn.execute(probe).first() is None:
+            return plain
     placed: ColumnElement[Any] = (
         column.desc().nulls_last() if descending else column.asc().nulls_first()
     )
     return placed
+
+
+def all_rows(
+    conn: Connection,
+    table: Table,
+    query: ListQuery,
+    *,
+    scope: ColumnElement[bool] | None = None,
+) -> list[RowMapping]:
+    """Every matching row in the list's order, for the few lists Bitrix24 does not page."""
+    where = where_clause(table, query.conditions)
+    if scope is not None:
+        where = and_(scope, where)
+    orders = [_ordered(conn, table, field, descending, where) for field, descending in query.order]
+    return list(conn.execute(select(table).where(where).order_by(*orders)).mappings())
 
 
 def run(

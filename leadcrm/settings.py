@@ -22,9 +22,11 @@ class Settings(BaseSettings):
     log_level: str = "info"
     max_body_bytes: int = 32 * 1024 * 1024
     max_query_bytes: int = 1024 * 1024
-    # Unauthenticated /bench/* endpoints for the benchmark harness (bench/); never in production.
+    # Largest file a custom field takes; files live in the database, so every process serves them.
+    max_file_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     # Threads that run calls (each with its database connection) in a process.
     threads: int = Field(default=16, ge=1, le=256)
+    # Unauthenticated /bench/* endpoints for the benchmark harness (bench/); never in production.
     bench_endpoints: bool = False
 
     @field_validator("timezone")

@@ -41,6 +41,11 @@ class Field:
     # value sent for it means "the default" on add and "unchanged" on update.
     always_set: bool = False
     condition: Condition | None = field(default=None, compare=False)
+    # A value kept inside the row but not as a column of its own (a custom field's, in the
+    # row's JSON): the SQL that reads it, so filters and orders treat it as a column.
+    expression: Callable[[Table], ColumnElement[Any]] | None = field(default=None, compare=False)
+    # An enumeration's choices, as *.fields lists them.
+    items: list[dict[str, str]] | None = None
 
     @property
     def stored(self) -> bool:
@@ -65,4 +70,6 @@ class Field:
             described.update(self.labels)
         if self.settings is not None:
             described["settings"] = self.settings
+        if self.items is not None:
+            described["items"] = self.items
         return described

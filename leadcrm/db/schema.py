@@ -4,10 +4,23 @@ from leadcrm.crm.currencies import tables as _currencies
 from leadcrm.crm.leads import tables as _leads
 from leadcrm.crm.multifields import tables as _multifields
 from leadcrm.crm.statuses import tables as _statuses
+from leadcrm.crm.userfields import tables as _userfields
 from leadcrm.db.metadata import metadata
+from leadcrm.events import tables as _events
+from leadcrm.files import tables as _files
 from leadcrm.users import tables as _users
 from leadcrm.webhooks import tables as _webhooks
 
 __all__ = ["metadata"]
 
-_TABLE_MODULES = (_users, _webhooks, _statuses, _currencies, _leads, _multifields)
+_TABLE_MODULES = (
+    _users,
+    _webhooks,
+    _statuses,
+    _currencies,
+    _leads,
+    _multifields,
+    _userfields,
+    _events,
+    _files,
+)

@@ -30,6 +30,7 @@ METHOD_MODULES = (
     "leadcrm.crm.currencies.methods",
     "leadcrm.crm.statuses.methods",
     "leadcrm.crm.leads.methods",
+    "leadcrm.crm.userfields.methods",
 )
 
 

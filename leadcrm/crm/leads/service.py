@@ -23,10 +23,23 @@ from sqlalchemy import (
 from leadcrm.crm.ids import MAX_ID
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS, MULTIFIELD_NAMES
 from leadcrm.crm.leads.tables import lead_contacts, leads
+from leadcrm.crm.leads.userfields import LEAD_OWNER
 from leadcrm.crm.multifields import service as multifields
 from leadcrm.crm.references import References, read_references
 from leadcrm.crm.statuses.service import register_usage_check
+from leadcrm.crm.userfields.codec import UserFieldKind
+from leadcrm.crm.userfields.definitions import UserFields, version_of
+from leadcrm.crm.userfields.output import renderer
+from leadcrm.crm.userfields.storage import VALUES_COLUMN
+from leadcrm.crm.userfields.values import (
+    CustomValues,
+    check_references,
+    custom_names,
+    parse_values,
+)
 from leadcrm.db.bulk import insert_returning_ids
+from leadcrm.events.record import Change, record
+from leadcrm.files.service import Upload, delete_files, store_files
 from leadcrm.listing import ListQuery, run
 from leadcrm.rest.errors import RestError, crm_error
 from leadcrm.users.service import utcnow
@@ -107,32 +120,46 @@ def _contact_ids(raw: Any) -> list[int]:
 
 @dataclass(slots=True)
 class NewLead:
-    """A lead's values, parsed and checked as far as that needs no database."""
+    """A lead's values, parsed and checked as far as that needs no database.
+
+    Custom values stay as sent: what they mean depends on definitions read in the transaction.
+    """
 
     accepted: dict[str, Any]
     items: dict[str, list[multifields.Item]]
     contact_ids: list[int] | None
+    custom: dict[str, Any]
 
 
 def _prepare_new(values: Mapping[str, Any], zone: ZoneInfo) -> NewLead:
     accepted = _parse(values, zone, creating=True)
     items, contact_ids = _split_structured(accepted)
     multifields.check_new(items)
-    return NewLead(accepted, items, contact_ids)
+    return NewLead(accepted, items, contact_ids, custom_names(values))
 
 
-def add_lead(conn: Connection, *, values: Mapping[str, Any], user_id: int, zone: ZoneInfo) -> int:
-    (added,) = add_leads(conn, values=[values], user_id=user_id, zone=zone)
+@dataclass(frozen=True, slots=True)
+class Writing:
+    """What a write call brings besides its values: who, the portal zone, the file cap."""
+
+    user_id: int
+    zone: ZoneInfo
+    max_file_bytes: int
+
+
+def add_lead(conn: Connection, *, values: Mapping[str, Any], writing: Writing) -> int:
+    (added,) = add_leads(conn, values=[values], writing=writing)
     if isinstance(added, RestError):
         raise added
     return added
 
 
 def add_leads(
-    conn: Connection, *, values: Sequence[Mapping[str, Any]], user_id: int, zone: ZoneInfo
+    conn: Connection, *, values: Sequence[Mapping[str, Any]], writing: Writing
 ) -> list[int | RestError]:
     """Add several leads at once: each gets its id, or the error that kept it out."""
-    return add_prepared(conn, prepared=prepare_leads(values=values, zone=zone), user_id=user_id)
+    prepared = prepare_leads(values=values, zone=writing.zone)
+    return add_prepared(conn, prepared=prepared, writing=writing)
 
 
 def prepare_leads(
@@ -149,13 +176,17 @@ def prepare_leads(
 
 
 def add_prepared(
-    conn: Connection, *, prepared: Sequence[NewLead | RestError], user_id: int
+    conn: Connection, *, prepared: Sequence[NewLead | RestError], writing: Writing
 ) -> list[int | RestError]:
     """Write the prepared leads: each gets its id, or the error that kept it out.
 
     The directories are read once for all of them and the rows written in one statement per
     table, which is what makes a batch of adds cheap.
     """
+    user_id = writing.user_id
+    now = utcnow()
+    fields = LEAD_OWNER.fields(conn, lock=True)
+    customs = _custom_values(conn, fields, prepared, writing, now)
     valid = [p.accepted for p in prepared if isinstance(p, NewLead)]
     references = read_references(
         conn,
@@ -165,16 +196,19 @@ def add_prepared(
         first_of=[STAGES] if any("STATUS_ID" not in a for a in valid) else [],
         base_currency=any("CURRENCY_ID" not in a for a in valid),
     )
-    now = utcnow()
     outcomes: list[int | RestError] = []
     written: list[tuple[int, NewLead, dict[str, Any]]] = []
-    for index, lead in enumerate(prepared):
+    for index, (lead, custom) in enumerate(zip(prepared, customs, strict=True)):
         problems = references.problems(lead.accepted) if isinstance(lead, NewLead) else []
-        if isinstance(lead, RestError) or problems:
+        if custom is not None:
+            problems += custom.errors
+        if isinstance(lead, RestError) or problems or custom is None:
             outcomes.append(lead if isinstance(lead, RestError) else _invalid(problems))
             continue
         outcomes.append(0)
-        written.append((index, lead, _new_row(lead, references, user_id, now)))
+        row = _new_row(lead, references, user_id, now)
+        row[VALUES_COLUMN] = _stored(conn, custom, {}, user_id)
+        written.append((index, lead, row))
     ids = insert_returning_ids(conn, leads, [row for _, _, row in written])
     untitled = []
     for lead_id, (index, lead, row) in zip(ids, written, strict=True):
@@ -190,7 +224,59 @@ def add_prepared(
         entity_id=ENTITY_ID,
         items=[(i, lead.items) for i, (_, lead, _) in zip(ids, written, strict=True)],
     )
+    record(conn, changes=[_change("ONCRMLEADADD", i) for i in ids], user_id=user_id)
     return outcomes
+
+
+def _change(event: str, lead_id: int) -> Change:
+    return Change(event=event, entity=ENTITY_ID, entity_id=lead_id)
+
+
+def _custom_values(
+    conn: Connection,
+    fields: UserFields,
+    prepared: Sequence[NewLead | RestError],
+    writing: Writing,
+    now: datetime,
+) -> list[CustomValues | None]:
+    """Each new lead's custom values, defaults applied and references checked."""
+    customs: list[CustomValues | None] = [
+        parse_values(
+            fields,
+            lead.custom,
+            writing.zone,
+            creating=True,
+            max_file_bytes=writing.max_file_bytes,
+            now=now,
+        )
+        if isinstance(lead, NewLead)
+        else None
+        for lead in prepared
+    ]
+    if fields.definitions:
+        check_references(conn, fields, [c for c in customs if c is not None])
+    return customs
+
+
+def _stored(
+    conn: Connection, custom: CustomValues, current: Mapping[str, Any], user_id: int
+) -> dict[str, Any] | None:
+    """The row's new values: ``current`` with the sent ones, new files stored first."""
+    uploads = custom.uploads()
+    if uploads:
+        file_ids = iter(store_files(conn, uploads=uploads, user_id=user_id))
+        for key, value in custom.values.items():
+            if isinstance(value, list):
+                custom.values[key] = [next(file_ids) if isinstance(v, Upload) else v for v in value]
+            elif isinstance(value, Upload):
+                custom.values[key] = next(file_ids)
+    merged = dict(current)
+    for key, value in custom.values.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged or None
 
 
 def _invalid(problems: list[str]) -> RestError:
@@ -234,13 +320,23 @@ def _new_row(lead: NewLead, references: References, user_id: int, now: datetime)
 
 
 def update_lead(
-    conn: Connection, *, lead_id: int, values: Mapping[str, Any], user_id: int, zone: ZoneInfo
+    conn: Connection, *, lead_id: int, values: Mapping[str, Any], writing: Writing
 ) -> None:
-    current = _row(conn, lead_id)
+    user_id, zone = writing.user_id, writing.zone
+    fields = LEAD_OWNER.fields(conn, lock=True)
+    current = _row(conn, lead_id, for_update=True)
     accepted = _parse(values, zone, creating=False)
     items, contact_ids = _split_structured(accepted)
     references = read_references(conn, LEAD_FIELDS, [accepted], acting_user_id=user_id)
     problems = references.problems(accepted)
+    sent = custom_names(values)
+    custom = parse_values(
+        fields, sent, zone, creating=False, max_file_bytes=writing.max_file_bytes, now=utcnow()
+    )
+    held = current[VALUES_COLUMN] or {}
+    if custom.values:
+        check_references(conn, fields, [custom], kept_files=[_files_of(fields, held)])
+    problems += custom.errors
     if problems:
         raise _invalid(problems)
     new_status = accepted.pop("STATUS_ID", None)
@@ -262,6 +358,10 @@ def update_lead(
         date_modify=now,
         modify_by_id=user_id,
     )
+    if custom.values:
+        new_values = _stored(conn, custom, held, user_id)
+        changes[VALUES_COLUMN] = new_values
+        _drop_unheld_files(conn, fields, held, new_values or {})
     for type_id, found in items.items():
         multifields.apply(
             conn, entity_id=ENTITY_ID, element_id=lead_id, type_id=type_id, items=found
@@ -273,6 +373,27 @@ def update_lead(
         conn.execute(delete(lead_contacts).where(lead_contacts.c.lead_id == lead_id))
         _bind_contacts(conn, lead_id=lead_id, contact_ids=contact_ids)
     conn.execute(update(leads).where(leads.c.id == lead_id).values(changes))
+    record(conn, changes=[_change("ONCRMLEADUPDATE", lead_id)], user_id=user_id)
+
+
+def _files_of(fields: UserFields, values: Mapping[str, Any]) -> dict[str, set[int]]:
+    """The files each file field of a row holds."""
+    held: dict[str, set[int]] = {}
+    for definition in fields.definitions:
+        if definition.user_type.id == "file" and values.get(definition.key) is not None:
+            value = values[definition.key]
+            held[definition.key] = set(value if isinstance(value, list) else [value])
+    return held
+
+
+def _drop_unheld_files(
+    conn: Connection, fields: UserFields, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> None:
+    """A file no field holds any more is deleted with the change that let it go."""
+    kept = set().union(*_files_of(fields, after).values())
+    gone = set().union(*_files_of(fields, before).values()) - kept
+    if gone:
+        delete_files(conn, file_ids=gone)
 
 
 def _bind_contacts(conn: Connection, *, lead_id: int, contact_ids: list[int]) -> None:
@@ -287,23 +408,34 @@ def _bind_contacts(conn: Connection, *, lead_id: int, contact_ids: list[int]) ->
     )
 
 
-_BY_ID = select(leads).where(leads.c.id == bindparam("lead_id"))
+# The custom fields' version rides along, so a get learns in one statement whether the
+# definitions it has are current.
+_BY_ID = select(leads, version_of(LEAD_OWNER.entity_id).label("uf_version")).where(
+    leads.c.id == bindparam("lead_id")
+)
+_BY_ID_FOR_UPDATE = _BY_ID.with_for_update()
+_SYSTEM_FIELDS = [f for f in LEAD_FIELDS if f.in_star]
 
 
-def _row(conn: Connection, lead_id: int) -> RowMapping:
+def _row(conn: Connection, lead_id: int, *, for_update: bool = False) -> RowMapping:
     if lead_id > MAX_ID:
         raise crm_error("Not found")
-    row = conn.execute(_BY_ID, {"lead_id": lead_id}).mappings().first()
+    statement = _BY_ID_FOR_UPDATE if for_update else _BY_ID
+    row = conn.execute(statement, {"lead_id": lead_id}).mappings().first()
     if row is None:
         raise crm_error("Not found")
     return row
 
 
-def get_lead(conn: Connection, *, lead_id: int, zone: ZoneInfo) -> dict[str, Any]:
+def get_lead(conn: Connection, *, lead_id: int, zone: ZoneInfo, public_url: str) -> dict[str, Any]:
     """All standard and custom fields, and each multifield when it has rows."""
     row = _row(conn, lead_id)
-    fields = [f for f in LEAD_FIELDS if f.in_star or (f.dynamic and f.column)]
-    rendered = LEAD_FIELDS.render_row(row, fields, zone)
+    rendered = LEAD_FIELDS.render_row(row, _SYSTEM_FIELDS, zone)
+    fields = LEAD_OWNER.fields(conn, version=row["uf_version"])
+    if fields.definitions:
+        render = renderer(conn, zone=zone, public_url=public_url)
+        for definition in fields.definitions:
+            rendered[definition.field_name] = render(definition, row[VALUES_COLUMN])
     found = multifields.load(
         conn, entity_id=ENTITY_ID, element_ids=[lead_id], type_ids=MULTIFIELD_NAMES
     )
@@ -311,16 +443,25 @@ def get_lead(conn: Connection, *, lead_id: int, zone: ZoneInfo) -> dict[str, Any
     return rendered
 
 
-def delete_lead(conn: Connection, *, lead_id: int) -> None:
-    _row(conn, lead_id)
+def delete_lead(conn: Connection, *, lead_id: int, user_id: int) -> None:
+    row = _row(conn, lead_id, for_update=True)
+    if row[VALUES_COLUMN]:
+        _drop_unheld_files(conn, LEAD_OWNER.fields(conn, lock=True), row[VALUES_COLUMN], {})
     multifields.delete_all(conn, entity_id=ENTITY_ID, element_id=lead_id)
     conn.execute(delete(lead_contacts).where(lead_contacts.c.lead_id == lead_id))
     conn.execute(delete(leads).where(leads.c.id == lead_id))
+    record(conn, changes=[_change("ONCRMLEADDELETE", lead_id)], user_id=user_id)
 
 
-def list_leads(conn: Connection, *, query: ListQuery, zone: ZoneInfo) -> LeadPage:
+def list_leads(conn: Connection, *, query: ListQuery, zone: ZoneInfo, public_url: str) -> LeadPage:
     result = run(conn, leads, query)
     items = [LEAD_FIELDS.render_row(row, query.fields, zone) for row in result.rows]
+    custom = [f.kind.definition for f in query.fields if isinstance(f.kind, UserFieldKind)]
+    if custom and result.rows:
+        render = renderer(conn, zone=zone, public_url=public_url)
+        for row, item in zip(result.rows, items, strict=True):
+            for definition in custom:
+                item[definition.field_name] = render(definition, row[VALUES_COLUMN])
     ids = [row["id"] for row in result.rows]
     wanted = [f.name for f in query.fields if f.name in MULTIFIELD_NAMES]
     if wanted:

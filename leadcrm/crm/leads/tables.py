@@ -3,10 +3,13 @@
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, Table, false
 
 from leadcrm.crm.leads.fields import LEAD_FIELDS
+from leadcrm.crm.userfields.storage import VALUES_COLUMN, values_type
 from leadcrm.db.metadata import metadata
 
 leads = LEAD_FIELDS.table(
     "crm_lead",
+    # Custom field values, keyed by field ID (see crm/userfields/storage.py).
+    Column(VALUES_COLUMN, values_type(), nullable=True),
     # A stage's leads newest first, the id breaking ties: read in index order, never sorted.
     # The amount rides along so that a filter on it, its count and a deep page's skipped rows
     # are read from the index alone. It is the only index leading with the stage, so SQLite

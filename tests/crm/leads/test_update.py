@@ -225,8 +225,10 @@ def test_conversion_is_a_stage_change_that_creates_nothing(
     before = database_rows(api)
     assert api.call("crm.lead.update", {"id": lead_id, "fields": {"STATUS_ID": "CONVERTED"}})
     after = database_rows(api)
-    assert {name for name in after if after[name] != before[name]} == {"crm_lead"}
+    # The lead changes, and the change is recorded; no contact, deal or anything else appears.
+    assert {name for name in after if after[name] != before[name]} == {"crm_lead", "event_record"}
     assert len(after["crm_lead"]) == 1
+    assert {row[1] for row in after["event_record"]} == {"ONCRMLEADADD", "ONCRMLEADUPDATE"}
     lead = get(api, lead_id)
     assert (lead["STATUS_ID"], lead["STATUS_SEMANTIC_ID"], lead["DATE_CLOSED"]) == (
         "CONVERTED",

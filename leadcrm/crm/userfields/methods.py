@@ -1,0 +1,144 @@
+"""crm.lead.userfield.* and the crm.userfield.* helpers: thin handlers over the service."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from leadcrm.crm.leads.userfields import LEAD_OWNER
+from leadcrm.crm.userfields import service
+from leadcrm.crm.userfields.fields import ENUM_ITEM_FIELDS, USERFIELD_FIELDS, describe_briefly
+from leadcrm.crm.userfields.labels import LANGUAGES
+from leadcrm.crm.userfields.owners import Owner
+from leadcrm.crm.userfields.types import USER_TYPES
+from leadcrm.listing import ListQuery, parse_filter, parse_order
+from leadcrm.rest.call import Call, Page
+from leadcrm.rest.errors import access_denied, crm_error
+from leadcrm.rest.registry import method
+
+
+def _require_admin(call: Call) -> None:
+    if not call.principal.is_admin:
+        raise access_denied()
+
+
+def _id(call: Call) -> int:
+    raw = call.params.get("id")
+    text = str(raw).strip() if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**31:
+        raise crm_error("ID is not defined or invalid.")
+    return int(text)
+
+
+def _fields(call: Call) -> Mapping[str, Any]:
+    raw = call.params.get("fields")
+    if raw is None or raw == "" or raw == []:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise crm_error("Parameter 'fields' must be array.")
+    return raw
+
+
+def _add(call: Call, owner: Owner) -> int:
+    _require_admin(call)
+    return service.add_definition(
+        call.conn, owner=owner, fields=_fields(call), user_id=call.user_id
+    )
+
+
+def _update(call: Call, owner: Owner) -> bool:
+    _require_admin(call)
+    field_id = _id(call)
+    service.update_definition(
+        call.conn, owner=owner, field_id=field_id, fields=_fields(call), user_id=call.user_id
+    )
+    return True
+
+
+def _get(call: Call, owner: Owner) -> dict[str, Any]:
+    field_id = _id(call)
+    return service.render(service.find(call.conn, owner=owner, field_id=field_id))
+
+
+def _delete(call: Call, owner: Owner) -> bool:
+    _require_admin(call)
+    field_id = _id(call)
+    service.delete_definition(call.conn, owner=owner, field_id=field_id, user_id=call.user_id)
+    return True
+
+
+def _list(call: Call, owner: Owner) -> Page:
+    raw_filter = call.params.get("filter")
+    if raw_filter is None or raw_filter == "" or raw_filter == []:
+        raw_filter = {}
+    if not isinstance(raw_filter, Mapping):
+        raise crm_error("Parameter 'filter' must be array.")
+    conditions = {k: v for k, v in raw_filter.items() if str(k).upper() != "LANG"}
+    lang = next((v for k, v in raw_filter.items() if str(k).upper() == "LANG"), None)
+    raw_order = call.params.get("order")
+    if raw_order is None or raw_order == "" or raw_order == []:
+        raw_order = {"SORT": "ASC", "ID": "ASC"}
+    query = ListQuery(
+        fields=list(USERFIELD_FIELDS),
+        conditions=parse_filter(USERFIELD_FIELDS, conditions, call.zone),
+        order=parse_order(USERFIELD_FIELDS, raw_order),
+        start=0,
+        count=True,
+    )
+    found = service.list_definitions(call.conn, owner=owner, query=query)
+    language = str(lang).lower() if lang not in (None, "") else None
+    if language is not None and language not in LANGUAGES:
+        language = "en"
+    items: list[object] = [service.render(d, lang=language) for d in found]
+    return Page(items, len(items), None)
+
+
+@method("crm.lead.userfield.add", scope="crm", writes=True)
+def lead_userfield_add(call: Call) -> int:
+    return _add(call, LEAD_OWNER)
+
+
+@method("crm.lead.userfield.update", scope="crm", writes=True)
+def lead_userfield_update(call: Call) -> bool:
+    return _update(call, LEAD_OWNER)
+
+
+@method("crm.lead.userfield.get", scope="crm")
+def lead_userfield_get(call: Call) -> dict[str, Any]:
+    return _get(call, LEAD_OWNER)
+
+
+@method("crm.lead.userfield.list", scope="crm")
+def lead_userfield_list(call: Call) -> Page:
+    return _list(call, LEAD_OWNER)
+
+
+@method("crm.lead.userfield.delete", scope="crm", writes=True)
+def lead_userfield_delete(call: Call) -> bool:
+    return _delete(call, LEAD_OWNER)
+
+
+@method("crm.userfield.types", scope="crm", transactional=False)
+def userfield_types(call: Call) -> list[dict[str, str]]:
+    return [{"ID": t.id, "title": t.title} for t in USER_TYPES.values()]
+
+
+@method("crm.userfield.fields", scope="crm", transactional=False)
+def userfield_fields(call: Call) -> dict[str, dict[str, Any]]:
+    return describe_briefly(USERFIELD_FIELDS)
+
+
+@method("crm.userfield.enumeration.fields", scope="crm", transactional=False)
+def userfield_enumeration_fields(call: Call) -> dict[str, dict[str, Any]]:
+    return describe_briefly(ENUM_ITEM_FIELDS)
+
+
+@method("crm.userfield.settings.fields", scope="crm", transactional=False)
+def userfield_settings_fields(call: Call) -> dict[str, dict[str, str]]:
+    type_id = call.params.get("type")
+    if type_id in (None, "") or not isinstance(type_id, str):
+        raise crm_error("Parameter 'type' is not specified or empty.")
+    user_type = USER_TYPES.get(type_id)
+    if user_type is None:
+        raise crm_error(f"Unknown type '{type_id}'.")
+    return user_type.describe_settings()

@@ -1,0 +1,43 @@
+"""The entities that have custom fields, each registered by its own package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Table
+
+from leadcrm.catalogue import Catalogue
+from leadcrm.crm.userfields import definitions
+from leadcrm.crm.userfields.definitions import UserFields
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    entity_id: str  # CRM_LEAD
+    table: Table  # whose rows keep the values
+    base: Catalogue  # the system fields the custom ones extend
+    event_prefix: str  # ONCRMLEAD, as in ONCRMLEADUSERFIELDADD
+
+    def fields(
+        self, conn: Connection, *, lock: bool = False, version: int | None = None
+    ) -> UserFields:
+        return definitions.current(
+            conn,
+            entity_id=self.entity_id,
+            base=self.base,
+            table=self.table,
+            lock=lock,
+            version=version,
+        )
+
+
+_owners: dict[str, Owner] = {}
+
+
+def register_owner(owner: Owner) -> Owner:
+    _owners[owner.entity_id] = owner
+    return owner
+
+
+def owner(entity_id: str) -> Owner:
+    return _owners[entity_id]

@@ -1,0 +1,313 @@
+"""Custom field values sent on an entity's add or update: parsed, completed and checked.
+
+Parsing needs only the definitions; the checks against directories, users, bound entities
+and kept files read the database once for all the items of a call (a batch's adds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from leadcrm.catalogue.kinds import FieldValueError
+from leadcrm.crm.currencies.service import known_currencies
+from leadcrm.crm.statuses.service import semantics_of
+from leadcrm.crm.userfields.codec import CRM_PREFIXES, parse_one
+from leadcrm.crm.userfields.definitions import Definition, UserFields
+from leadcrm.files.service import Upload, parse_upload
+from leadcrm.users.service import existing_users
+
+# Which IDs of an entity exist, for `crm` bindings; each entity's package registers its own.
+BindingCheck = Callable[[Connection, set[int]], set[int]]
+_binding_checks: dict[str, BindingCheck] = {}
+_ENTITY_BY_PREFIX = {prefix: entity for entity, prefix in CRM_PREFIXES.items()}
+
+
+def register_binding_check(entity: str, check: BindingCheck) -> None:
+    _binding_checks[entity] = check
+
+
+@dataclass(slots=True)
+class CustomValues:
+    """One item's custom values by definition key; None clears. New files are ``Upload``s."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def uploads(self) -> list[Upload]:
+        found: list[Upload] = []
+        for value in self.values.values():
+            items = value if isinstance(value, list) else [value]
+            found.extend(v for v in items if isinstance(v, Upload))
+        return found
+
+
+def custom_names(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The sent values that may be custom fields (``UF_...``), keys upper-cased."""
+    return {str(k).upper(): v for k, v in values.items() if str(k)[:3].upper() == "UF_"}
+
+
+def _invalid(definition: Definition, reason: str) -> str:
+    name = definition.field_name
+    return f"The field {name} ({name}) is invalid: {reason}."
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _parse_file(value: object, *, max_file_bytes: int) -> Upload | int | None:
+    upload = parse_upload(value, max_bytes=max_file_bytes)
+    if upload is not None:
+        return upload
+    if isinstance(value, Mapping):
+        upper = {str(k).lower(): v for k, v in value.items()}
+        value = upper.get("id")
+    if _is_empty(value):
+        return None
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        text = str(value).strip()
+        if text.isascii() and text.isdigit() and int(text) > 0:
+            return int(text)
+    raise FieldValueError('a file ({"fileData": [name, base64]}) or a kept file\'s ID is expected')
+
+
+def _parse_value(definition: Definition, raw: object, zone: ZoneInfo, max_file_bytes: int) -> Any:
+    is_file = definition.user_type.id == "file"
+    if definition.multiple:
+        if isinstance(raw, Mapping) and not (is_file and _is_upload_form(raw)):
+            raw = list(raw.values())
+        items = raw if isinstance(raw, list) and not (is_file and _is_pair(raw)) else [raw]
+        parsed = [_parse_item(definition, item, zone, max_file_bytes) for item in items]
+        kept = [p for p in parsed if p is not None]
+        return kept or None
+    if isinstance(raw, list) and not (is_file and _is_pair(raw)):
+        if len(raw) > 1:
+            raise FieldValueError("a single value is expected")
+        raw = raw[0] if raw else None
+    return _parse_item(definition, raw, zone, max_file_bytes)
+
+
+def _is_upload_form(value: Mapping[Any, Any]) -> bool:
+    return any(str(k).lower() in ("filedata", "id") for k in value)
+
+
+def _is_pair(value: list[Any]) -> bool:
+    """``["name.pdf", "<base64>"]``: one file, not two values."""
+    return len(value) == 2 and all(isinstance(v, str) for v in value) and "." in value[0]
+
+
+def _parse_item(definition: Definition, raw: object, zone: ZoneInfo, max_file_bytes: int) -> Any:
+    if definition.user_type.id == "file":
+        return _parse_file(raw, max_file_bytes=max_file_bytes)
+    value = parse_one(definition, raw, zone)
+    if value is None:
+        return None
+    if definition.user_type.id == "enumeration" and value not in {i.id for i in definition.items}:
+        raise FieldValueError(f"the list has no item with ID {value}")
+    if definition.user_type.id == "string":
+        _check_length(definition, value)
+    return value
+
+
+def _check_length(definition: Definition, value: str) -> None:
+    low = int(definition.settings.get("MIN_LENGTH") or 0)
+    high = int(definition.settings.get("MAX_LENGTH") or 0)
+    if len(value) < low:
+        raise FieldValueError(f"at least {low} characters are expected")
+    if high and len(value) > high:
+        raise FieldValueError(f"at most {high} characters are expected")
+
+
+def parse_values(
+    fields: UserFields,
+    sent: Mapping[str, Any],
+    zone: ZoneInfo,
+    *,
+    creating: bool,
+    max_file_bytes: int,
+    now: datetime,
+) -> CustomValues:
+    """The sent custom values (unknown names ignored, as Bitrix24 ignores unknown fields);
+    on add, defaults for the fields not sent; then the mandatory ones."""
+    parsed = CustomValues()
+    for name, raw in sent.items():
+        definition = fields.named(name)
+        if definition is None:
+            continue
+        try:
+            parsed.values[definition.key] = _parse_value(definition, raw, zone, max_file_bytes)
+        except FieldValueError as exc:
+            parsed.errors.append(_invalid(definition, str(exc)))
+    if creating:
+        for definition in fields.definitions:
+            if definition.key not in parsed.values:
+                parsed.values[definition.key] = default_value(definition, zone, now)
+    for definition in fields.definitions:
+        if not definition.mandatory or definition.key not in parsed.values:
+            continue
+        if _is_empty(parsed.values[definition.key]):
+            parsed.errors.append(required(definition))
+    return parsed
+
+
+def required(definition: Definition) -> str:
+    label = definition.labels.get("EDIT_FORM_LABEL", {}).get("en") or definition.field_name
+    return f'The field "{label}" ({definition.field_name}) is required.'
+
+
+def default_value(definition: Definition, zone: ZoneInfo, now: datetime) -> Any:
+    """What a new item gets for a field it was not sent: the definition's default, if any."""
+    settings = definition.settings
+    value: Any = None
+    match definition.user_type.id:
+        case "enumeration":
+            chosen = [i.id for i in definition.items if i.is_default]
+            if chosen:
+                return chosen if definition.multiple else chosen[0]
+            return None
+        case "boolean":
+            value = int(settings.get("DEFAULT_VALUE") or 0)
+        case "date" | "datetime":
+            default = settings.get("DEFAULT_VALUE")
+            kind = default.get("TYPE") if isinstance(default, Mapping) else None
+            if kind == "NOW" and definition.user_type.id == "date":
+                value = now.replace(tzinfo=UTC).astimezone(zone).date().isoformat()
+            elif kind == "NOW":
+                value = now.replace(tzinfo=UTC)
+            elif kind == "FIXED" and isinstance(default, Mapping):
+                value = default.get("VALUE")
+        case _:
+            value = settings.get("DEFAULT_VALUE")
+    if _is_empty(value):
+        return None
+    try:
+        parsed = parse_one(definition, value, zone)
+    except FieldValueError:
+        return None
+    if parsed is None:
+        return None
+    return [parsed] if definition.multiple else parsed
+
+
+@dataclass(slots=True)
+class _Wanted:
+    users: set[int] = field(default_factory=set)
+    statuses: set[tuple[str, str]] = field(default_factory=set)
+    currencies: set[str] = field(default_factory=set)
+    bindings: dict[str, set[int]] = field(default_factory=dict)
+
+
+def _each(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def check_references(
+    conn: Connection,
+    fields: UserFields,
+    items: Sequence[CustomValues],
+    *,
+    kept_files: Sequence[Mapping[str, Iterable[int]]] | None = None,
+) -> None:
+    """Add to each item's errors every value that points at nothing; fill bare money amounts
+    with the base currency. ``kept_files``: per item, the files each field holds now."""
+    wanted = _Wanted()
+    by_key = {d.key: d for d in fields.definitions}
+    money = False
+    for item in items:
+        for key, value in item.values.items():
+            definition = by_key[key]
+            for one in _each(value):
+                _collect(definition, one, wanted)
+            money = money or definition.user_type.id == "money"
+    found_statuses, _ = semantics_of(conn, wanted=wanted.statuses)
+    found_users = existing_users(conn, user_ids=wanted.users)
+    found_currencies, base = (
+        known_currencies(conn, codes=wanted.currencies) if money else (set(), "")
+    )
+    found_bindings = {
+        entity: _binding_checks[entity](conn, ids) if entity in _binding_checks else ids
+        for entity, ids in wanted.bindings.items()
+    }
+    for index, item in enumerate(items):
+        kept = kept_files[index] if kept_files is not None else {}
+        for key, value in list(item.values.items()):
+            definition = by_key[key]
+            checked = []
+            for one in _each(value):
+                problem = _problem(
+                    definition,
+                    one,
+                    found_statuses,
+                    found_users,
+                    found_currencies,
+                    found_bindings,
+                    set(kept.get(key, ())),
+                )
+                if problem:
+                    item.errors.append(_invalid(definition, problem))
+                checked.append(_with_currency(definition, one, base))
+            if value is not None:
+                item.values[key] = checked if isinstance(value, list) else checked[0]
+
+
+def _collect(definition: Definition, value: Any, wanted: _Wanted) -> None:
+    match definition.user_type.id:
+        case "employee":
+            wanted.users.add(value)
+        case "crm_status":
+            wanted.statuses.add((str(definition.settings.get("ENTITY_TYPE", "")), value))
+        case "money":
+            currency = value.partition("|")[2]
+            if currency:
+                wanted.currencies.add(currency)
+        case "crm":
+            entity, number = _binding(definition, value)
+            wanted.bindings.setdefault(entity, set()).add(number)
+
+
+def _binding(definition: Definition, value: str) -> tuple[str, int]:
+    prefix, _, number = value.rpartition("_")
+    if not prefix:
+        enabled = [t for t in CRM_PREFIXES if definition.settings.get(t) == "Y"]
+        return enabled[0], int(number)
+    return _ENTITY_BY_PREFIX[prefix], int(number)
+
+
+def _problem(
+    definition: Definition,
+    value: Any,
+    statuses: Mapping[tuple[str, str], str],
+    users: set[int],
+    currencies: set[str],
+    bindings: Mapping[str, set[int]],
+    kept_files: set[int],
+) -> str | None:
+    match definition.user_type.id:
+        case "employee" if value not in users:
+            return f"there is no user with ID {value}"
+        case "crm_status" if (
+            str(definition.settings.get("ENTITY_TYPE", "")),
+            value,
+        ) not in statuses:
+            return f"the directory has no item '{value}'"
+        case "money" if value.partition("|")[2] and value.partition("|")[2] not in currencies:
+            return f"the currency '{value.partition('|')[2]}' is unknown"
+        case "crm":
+            entity, number = _binding(definition, value)
+            if number not in bindings.get(entity, set()):
+                return f"there is no {entity.lower()} with ID {number}"
+        case "file" if isinstance(value, int) and value not in kept_files:
+            return f"the field holds no file with ID {value}"
+    return None
+
+
+def _with_currency(definition: Definition, value: Any, base: str) -> Any:
+    if definition.user_type.id == "money" and isinstance(value, str) and value.endswith("|"):
+        return value + base
+    return value

@@ -1,0 +1,1 @@
+"""Events: the record of every change, written in the change's own transaction."""
