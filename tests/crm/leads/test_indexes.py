@@ -8,16 +8,14 @@ few thousand analysed rows, so the planners choose as they would in production.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import insert, text
 
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
@@ -27,6 +25,7 @@ from leadcrm.runtime import Runtime
 from leadcrm.settings import Settings
 from tests import databases
 from tests.conftest import Template
+from tests.plans import Plan, postgres_plan, sqlite_plan
 
 ROWS = 5000
 FIRST = datetime(2023, 1, 1)
@@ -93,69 +92,6 @@ def runtime_with_leads(
             runtime.engine.dispose()
 
 
-@dataclass(frozen=True)
-class Plan:
-    indexes: set[str]  # every index the plan reads
-    full_scans: set[str]  # tables read whole, without an index
-    sorts_everything: bool  # a sort that no index order helps
-    text: str
-
-
-def _sqlite_plan(conn: Connection, sql: str) -> Plan:
-    rows = list(conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
-    details = [row[3] for row in rows]
-    indexes = {
-        word
-        for detail in details
-        for word in detail.replace("(", " ").split()
-        if word.startswith("ix_") or word == "PRIMARY"
-    }
-    indexes |= {"PRIMARY" for detail in details if "INTEGER PRIMARY KEY" in detail}
-    # A bare SCAN reads the table's own b-tree, which is keyed by its integer primary key.
-    full = {
-        detail.split()[1]
-        for detail in details
-        if detail.startswith("SCAN ") and " USING " not in detail and detail != "SCAN page"
-    }
-    indexes |= {"PRIMARY"} if full else set()
-    # The page's keys come from a subquery (MATERIALIZE page): a sort inside it orders every
-    # match; the one outside orders the page's 51 rows only.
-    subqueries = {row[0] for row in rows if row[3].startswith(("MATERIALIZE", "CO-ROUTINE"))}
-    sorts = any(
-        "USE TEMP B-TREE FOR ORDER BY" in row[3] and (row[1] in subqueries or not subqueries)
-        for row in rows
-    )
-    return Plan(indexes, full, sorts, "\n".join(details))
-
-
-def _postgres_plan(conn: Connection, sql: str) -> Plan:
-    (document,) = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}").one()
-    if isinstance(document, str):
-        document = json.loads(document)
-    indexes: set[str] = set()
-    full: set[str] = set()
-    sorts = False
-
-    def walk(node: dict[str, Any]) -> None:
-        nonlocal sorts
-        if "Index Name" in node:
-            indexes.add(node["Index Name"])
-        if node["Node Type"] == "Seq Scan":
-            full.add(node["Relation Name"])
-        # A sort above the page's LIMIT orders its 51 rows only; any other orders every match.
-        if node["Node Type"] == "Sort" and not _limited(node):
-            sorts = True
-        for child in node.get("Plans", []):
-            walk(child)
-
-    walk(document[0]["Plan"])
-    return Plan(indexes, full, sorts, json.dumps(document, indent=1))
-
-
-def _limited(node: dict[str, Any]) -> bool:
-    return any(child["Node Type"] == "Limit" or _limited(child) for child in node.get("Plans", []))
-
-
 def _plan(runtime: Runtime, params: dict[str, Any]) -> Plan:
     """The plan of the page query crm.lead.list runs for these parameters."""
     query = parse_list(
@@ -170,8 +106,8 @@ def _plan(runtime: Runtime, params: dict[str, Any]) -> Plan:
         statement = page_statement(conn, leads, query, where_clause(leads, query.conditions))
         sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         if conn.dialect.name == "sqlite":
-            return _sqlite_plan(conn, sql)
-        return _postgres_plan(conn, sql)
+            return sqlite_plan(conn, sql)
+        return postgres_plan(conn, sql)
 
 
 # Every index that leads with the stage serves a stage filter.
