@@ -7,6 +7,7 @@ and the trust store ``requests`` reads from ``REQUESTS_CA_BUNDLE``.
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import requests
 from b24pysdk import BitrixWebhook, Client
 from b24pysdk.errors import (
     BitrixAPIBadRequest,
@@ -224,3 +226,78 @@ def test_lead_list_over_several_pages(client: Any) -> None:
         descending=True
     )
     assert [int(lead["ID"]) for lead in backwards.result] == ids[::-1]
+
+
+# --- custom fields --------------------------------------------------------------------------
+
+
+def test_custom_field_definitions_through_the_sdk(client: Any) -> None:
+    types = client.crm.userfield.types().result
+    assert [t["ID"] for t in types][:3] == ["string", "integer", "double"]
+    fields = client.crm.userfield.fields().result
+    assert fields["FIELD_NAME"] == {"type": "string", "title": "Code", "isImmutable": True}
+    assert client.crm.userfield.settings.fields("double").result["PRECISION"]["type"] == "int"
+
+    code = f"SDK_{uuid.uuid4().hex[:8].upper()}"
+    field_id = client.crm.lead.userfield.add(
+        {
+            "FIELD_NAME": code,
+            "USER_TYPE_ID": "enumeration",
+            "LABEL": "Priority",
+            "LIST": [{"VALUE": "Low", "XML_ID": "LOW"}, {"VALUE": "High", "XML_ID": "HIGH"}],
+        }
+    ).result
+    assert isinstance(field_id, int)
+    got = client.crm.lead.userfield.get(field_id).result
+    assert got["FIELD_NAME"] == f"UF_CRM_{code}"
+    assert got["EDIT_FORM_LABEL"]["en"] == "Priority"
+    low, high = got["LIST"]
+
+    # The SDK sends the items beside `fields`; the items not named stay.
+    assert client.crm.lead.userfield.update(
+        field_id, {"SORT": 300}, list=[{"ID": low["ID"], "DEL": "Y"}, {"VALUE": "Urgent"}]
+    ).result
+    listed = client.crm.lead.userfield.list(filter={"LANG": "en", "ID": field_id}).result
+    (only,) = listed
+    assert only["SORT"] == "300"
+    assert only["EDIT_FORM_LABEL"] == "Priority"
+    assert [item["VALUE"] for item in only["LIST"]] == ["High", "Urgent"]
+
+    lead_id = client.crm.lead.add({"TITLE": "SDK custom", f"UF_CRM_{code}": high["ID"]}).result
+    assert client.crm.lead.get(lead_id).result[f"UF_CRM_{code}"] == high["ID"]
+    found = client.crm.lead.list(
+        filter={f"UF_CRM_{code}": high["ID"]}, select=["ID", f"UF_CRM_{code}"]
+    ).result
+    assert [lead["ID"] for lead in found] == [str(lead_id)]
+    described = client.crm.lead.fields().result[f"UF_CRM_{code}"]
+    assert described["isDynamic"] is True
+    assert [item["VALUE"] for item in described["items"]] == ["High", "Urgent"]
+
+    assert client.crm.lead.userfield.delete(field_id).result is True
+    with pytest.raises(BitrixAPIError) as raised:
+        client.crm.lead.userfield.get(field_id).call()
+    assert raised.value.error == "ERROR_NOT_FOUND"
+    assert f"UF_CRM_{code}" not in client.crm.lead.get(lead_id).result
+
+
+def test_a_file_value_uploads_and_downloads(client: Any) -> None:
+    code = f"SDK_FILE_{uuid.uuid4().hex[:6].upper()}"
+    client.crm.lead.userfield.add(
+        {"FIELD_NAME": code, "USER_TYPE_ID": "file", "MULTIPLE": "Y", "LABEL": "Files"}
+    ).call()
+    content = b"%PDF-1.4 leadcrm e2e\n" * 10
+    encoded = base64.b64encode(content).decode()
+    lead_id = client.crm.lead.add(
+        {
+            "TITLE": "With files",
+            f"UF_CRM_{code}": [
+                {"fileData": ["report.pdf", encoded]},
+                {"fileData": ["b.txt", "YQ=="]},
+            ],
+        }
+    ).result
+    first, second = client.crm.lead.get(lead_id).result[f"UF_CRM_{code}"]
+    downloaded = requests.get(first["downloadUrl"], timeout=10)
+    assert downloaded.status_code == 200
+    assert downloaded.content == content
+    assert requests.get(second["downloadUrl"], timeout=10).content == b"a"

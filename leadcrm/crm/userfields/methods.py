@@ -49,8 +49,13 @@ def _add(call: Call, owner: Owner) -> int:
 def _update(call: Call, owner: Owner) -> bool:
     _require_admin(call)
     field_id = _id(call)
+    fields = dict(_fields(call))
+    # b24pysdk sends the enumeration items beside ``fields`` rather than inside it.
+    beside = call.params.get("LIST")
+    if beside is not None and not any(str(key).upper() == "LIST" for key in fields):
+        fields["LIST"] = beside
     service.update_definition(
-        call.conn, owner=owner, field_id=field_id, fields=_fields(call), user_id=call.user_id
+        call.conn, owner=owner, field_id=field_id, fields=fields, user_id=call.user_id
     )
     return True
 
