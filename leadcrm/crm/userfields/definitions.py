@@ -13,11 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, bindparam, exists, not_, select
+from sqlalchemy import Connection, Table, and_, bindparam, exists, not_, select
 
 from leadcrm.catalogue import Catalogue, Field, FieldValueError
 from leadcrm.crm.userfields.codec import UserFieldKind
-from leadcrm.crm.userfields.storage import element_value, elements_of, has_value, value_of
+from leadcrm.crm.userfields.storage import (
+    INDEXED_PREFIX,
+    element_value,
+    elements_of,
+    full_text_of,
+    has_value,
+    value_of,
+)
 from leadcrm.crm.userfields.tables import enum_items, schema_versions, user_fields
 from leadcrm.crm.userfields.types import USER_TYPES, UserType
 from leadcrm.listing import compare
@@ -188,8 +195,46 @@ def as_field(definition: Definition, table: Table, dialect: str) -> Field:
         expression=None
         if definition.multiple
         else lambda t: value_of(t.c.uf, field_id, storage, dialect),
-        condition=_any_of(definition, dialect) if definition.multiple else None,
+        condition=_condition(definition, dialect),
     )
+
+
+def _condition(definition: Definition, dialect: str) -> Any:
+    if definition.multiple:
+        return _any_of(definition, dialect)
+    if dialect == "postgresql" and definition.user_type.id in LONG_TEXT_TYPES:
+        return _whole_text(definition)
+    return None
+
+
+# Text that can outgrow a PostgreSQL index entry, which then holds only its beginning.
+LONG_TEXT_TYPES = ("string", "url", "address")
+
+
+def _parsed(kind: UserFieldKind, values: Sequence[Any]) -> list[Any]:
+    """The list engine hands a condition the client's values as they came."""
+    try:
+        return [None if v in (None, "") else kind.parse(v, UTC_ZONE) for v in values]
+    except FieldValueError as exc:
+        name = kind.definition.field_name
+        raise crm_error(f"Invalid filter value for field '{name}': {exc}.") from exc
+
+
+def _whole_text(definition: Definition) -> Any:
+    """Equality reads the index by the value's beginning, then compares the whole value."""
+    field_id, storage = definition.id, definition.user_type.storage
+    kind = UserFieldKind(definition)
+
+    def condition(table: Table, operation: str, values: Sequence[Any]) -> Any:
+        parsed = _parsed(kind, values)
+        whole = compare(full_text_of(table.c.uf, field_id), operation, parsed)
+        if operation not in ("eq", "in") or None in parsed:
+            return whole
+        prefix = value_of(table.c.uf, field_id, storage, "postgresql")
+        beginnings = [str(v)[:INDEXED_PREFIX] for v in parsed]
+        return and_(compare(prefix, operation, beginnings), whole)
+
+    return condition
 
 
 _POSITIVE = {"ne": "eq", "not_in": "in", "not_like": "like", "not_contains": "contains"}
@@ -212,12 +257,7 @@ def _any_of(definition: Definition, dialect: str) -> Any:
             return filled if operation == "not_empty" else not_(filled)
         elements = elements_of(table, field_id, storage, dialect)
         value = element_value(elements, storage, dialect)
-        try:
-            present = [kind.parse(v, UTC_ZONE) for v in values if v not in (None, "")]
-        except FieldValueError as exc:
-            raise crm_error(
-                f"Invalid filter value for field '{definition.field_name}': {exc}."
-            ) from exc
+        present = [v for v in _parsed(kind, values) if v is not None]
         positive = _POSITIVE.get(operation, operation)
         if storage != "text":
             positive = _LIKE_AS_EQUALITY.get(positive, positive)

@@ -56,16 +56,30 @@ def _key(field_id: int) -> str:
     return str(int(field_id))
 
 
+# PostgreSQL refuses a b-tree entry over about 2.7 kB, so its index on a text field holds
+# the first characters only; see ``value_of`` and ``full_text_of``.
+INDEXED_PREFIX = 400
+
+
+def full_text_of(column: Any, field_id: int) -> ColumnElement[Any]:
+    """A text field's whole value on PostgreSQL."""
+    full: ColumnElement[Any] = column.op("->>", return_type=Text())(
+        literal_column(f"'{_key(field_id)}'")
+    )
+    return full
+
+
 def value_of(column: Any, field_id: int, storage: Storage, dialect: str) -> ColumnElement[Any]:
-    """A single-valued field's value as SQL; the key is a literal so an index can match it."""
-    key = _key(field_id)
+    """A single-valued field's value as the index holds it; the key is a literal so the index
+    and the queries spell one expression. On PostgreSQL a text value is its first
+    ``INDEXED_PREFIX`` characters: equal prefixes are told apart by ``full_text_of``."""
     if dialect == "postgresql":
-        as_text: ColumnElement[Any] = column.op("->>", return_type=Text())(
-            literal_column(f"'{key}'")
-        )
+        as_text = full_text_of(column, field_id)
         if storage == "text":
-            return as_text
+            prefix: ColumnElement[Any] = func.left(as_text, INDEXED_PREFIX, type_=Text())
+            return prefix
         return cast(as_text, _SQL_TYPES[storage])
+    key = _key(field_id)
     extracted = func.json_extract(column, literal_column(f"'$.\"{key}\"'"))
     return type_coerce(extracted, _SQL_TYPES[storage])
 
