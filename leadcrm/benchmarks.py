@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,8 +25,10 @@ from starlette.routing import BaseRoute, Route
 
 from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
+from leadcrm.crm.leads.userfields import LEAD_OWNER
+from leadcrm.crm.userfields.storage import VALUES_COLUMN
 from leadcrm.db.transactions import transaction
-from leadcrm.listing import PAGE_SIZE, ListQuery, page_rows, parse_list, where_clause
+from leadcrm.listing import PAGE_SIZE, ListQuery, page_rows, parse_list, run, where_clause
 from leadcrm.runtime import Runtime
 from leadcrm.users.service import utcnow
 
@@ -44,6 +46,7 @@ def bench_routes(runtime: Runtime) -> list[BaseRoute]:
         Route("/bench/read", endpoints.read, methods=["GET"]),
         Route("/bench/insert", endpoints.insert, methods=["POST"]),
         Route("/bench/list", endpoints.list_page, methods=["GET"]),
+        Route("/bench/list-custom", endpoints.list_custom, methods=["GET"]),
     ]
 
 
@@ -70,6 +73,8 @@ def _int(raw: str | None, default: int, *, low: int, high: int) -> int:
 class BareEndpoints:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Custom-field list queries, parsed once per distinct request (as _list_query is).
+        self._custom_queries: dict[tuple[str, str, str, int], ListQuery] = {}
 
     async def read(self, request: Request) -> Response:
         """``GET /bench/read?id=N``: one primary-key SELECT of the lead row."""
@@ -87,16 +92,22 @@ class BareEndpoints:
     async def insert(self, request: Request) -> Response:
         """``POST /bench/insert[?count=N]``: N lead rows, each one INSERT in its own transaction.
 
-        The JSON body may carry ``{"title": ...}``; it is parsed with orjson like a REST body.
+        The JSON body may carry ``{"title": ..., "uf": {...}}``, parsed with orjson like a REST
+        body; ``uf`` is written as it came into the custom values column (stored form: values
+        keyed by field ID), unchecked.
         """
         count = _int(request.query_params.get("count"), 1, low=1, high=MAX_INSERTS)
         body = await request.body()
         parsed = orjson.loads(body) if body.strip() else {}
-        title = str(parsed.get("title") or "Bench lead") if isinstance(parsed, dict) else ""
-        ids = await run_in_threadpool(self._insert, title, count)
+        if not isinstance(parsed, dict):
+            parsed = {}
+        title = str(parsed.get("title") or "Bench lead")
+        custom = parsed.get("uf")
+        values = custom if isinstance(custom, dict) and custom else None
+        ids = await run_in_threadpool(self._insert, title, count, values)
         return _json({"result": ids[0] if count == 1 else ids})
 
-    def _insert(self, title: str, count: int) -> list[int]:
+    def _insert(self, title: str, count: int, values: dict[str, Any] | None = None) -> list[int]:
         ids: list[int] = []
         for _ in range(count):
             now = utcnow()
@@ -121,6 +132,7 @@ class BareEndpoints:
                 "date_modify": now,
                 "moved_time": now,
                 "last_activity_time": now,
+                VALUES_COLUMN: values,
             }
             # As a REST write: its own connection and transaction, taken the same way.
             with transaction(self.engine, writes=True) as conn:
@@ -158,6 +170,50 @@ class BareEndpoints:
                 counting = select(func.count()).select_from(leads).where(where)
                 total = int(conn.execute(counting).scalar_one())
         return rows[:PAGE_SIZE], total
+
+    async def list_custom(self, request: Request) -> Response:
+        """``GET /bench/list-custom?field=UF_CRM_X&value=V[&order=ASC|DESC][&start=N]``: one
+        page filtered on a custom field (``field`` = ``value``), ordered by ID, and its total
+        unless ``start=-1``: the list engine's own statements for that filter (the field's
+        ``value_of`` expression, which its index is built on), without the REST layer and
+        without rendering."""
+        name = request.query_params.get("field", "")
+        value = request.query_params.get("value", "")
+        order = "DESC" if request.query_params.get("order", "").upper() == "DESC" else "ASC"
+        start = _int(request.query_params.get("start"), 0, low=-1, high=2**31 - 1)
+        rows, total = await run_in_threadpool(self._list_custom, name, value, order, start)
+        body: dict[str, Any] = {"result": rows}
+        if total is not None:
+            body["total"] = total
+        return _json(body)
+
+    def _list_custom(
+        self, name: str, value: str, order: str, start: int
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        with self.engine.connect() as conn:
+            query = self._custom_query(conn, name, value, order, start)
+            result = run(conn, leads, query)
+            rows = [{key: row[key] for key in _KEYS} for row in result.rows]
+        return rows, result.total
+
+    def _custom_query(
+        self, conn: Connection, name: str, value: str, order: str, start: int
+    ) -> ListQuery:
+        """Parsed by the list engine over the catalogue with the custom fields, once: the
+        definitions are read on a first request only (the benchmark never changes them)."""
+        key = (name, value, order, start)
+        query = self._custom_queries.get(key)
+        if query is None:
+            query = parse_list(
+                LEAD_OWNER.fields(conn).catalogue,
+                select_raw=None,
+                filter_raw={name: value},
+                order_raw={"ID": order},
+                start_raw=start,
+                zone=ZoneInfo("UTC"),
+            )
+            self._custom_queries[key] = query
+        return query
 
 
 @lru_cache(maxsize=64)

@@ -21,7 +21,7 @@ from leadcrm.settings import Settings
 
 # ``/rest/{user}/{code}/`` and the REST v3 form ``/rest/api/{user}/{code}/``, in any case.
 _WEBHOOK_PATH = re.compile(r"(/rest/(?:api/)?\d+/)[^/\s?]+", re.IGNORECASE)
-_AUTH_PARAM = re.compile(r"((?:^|[?&])auth=)[^&\s\"]*", re.IGNORECASE)
+_AUTH_PARAM = re.compile(r"((?:^|[?&])(?:auth|token)=)[^&\s\"]*", re.IGNORECASE)
 
 
 class RedactSecrets(logging.Filter):

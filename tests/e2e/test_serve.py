@@ -207,12 +207,15 @@ def test_server_log_never_holds_a_webhook_code(server: Server, http: httpx.Clien
     http.get(url.removesuffix("/"))  # the webhook URL without a method
     http.get(f"{server.base_url}/rest/api/{user_id}/{code}/user.current")  # the REST v3 form
     http.get(f"{server.base_url}/rest/user.current?auth={code}")  # a token in the query
+    # A signed file link: its token downloads the file, so it is a secret too.
+    http.get(f"{server.base_url}/files/1?expires=9999999999&token=SIGNED-{code}")
     result_of(rest_call(http, server.admin_webhook, "server.time"))
 
     log = server.wait_for_log('"GET /rest/user.current?auth=*** HTTP/1.1" 401')
     assert f'"POST /rest/{user_id}/***/user.current HTTP/1.1" 200' in log
     assert f'"POST /rest/{user_id}/***/no.such.method HTTP/1.1" 404' in log
     assert f'"GET /rest/api/{user_id}/***/user.current HTTP/1.1" 404' in log
+    assert '"GET /files/1?expires=9999999999&token=*** HTTP/1.1" 403' in log
     assert code not in log
     leaked = [line for line in log.splitlines() if admin_code in line]
     # The one place the administrator's code is meant to appear: the startup banner.

@@ -5,6 +5,7 @@ Revises: 0005
 Create Date: 2026-11-26 23:36:37
 """
 
+import os
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -113,6 +114,11 @@ def upgrade() -> None:
         "crm_userfield_schema", sa.column("entity_id", sa.String), sa.column("version", sa.Integer)
     )
     op.bulk_insert(versions, [{"entity_id": "CRM_LEAD", "version": 0}])
+    # The key that signs file links, made here so that no read call ever has to write it.
+    secrets = sa.table(
+        "app_secret", sa.column("name", sa.String), sa.column("value", sa.LargeBinary)
+    )
+    op.bulk_insert(secrets, [{"name": "file_links", "value": os.urandom(32)}])
 
 
 def downgrade() -> None:
