@@ -36,6 +36,7 @@ JSON_TYPE = "application/json; charset=utf-8"
 # A batch holds at most 50 commands; /bench/insert?count=N stands next to it.
 MAX_INSERTS = 50
 BENCH_USER_ID = 1
+MAX_CUSTOM_QUERIES = 64
 # Plain str keys: SQLAlchemy's column names are a str subclass, which orjson refuses as keys.
 _KEYS = tuple(str(column.key) for column in leads.c)
 
@@ -212,6 +213,8 @@ class BareEndpoints:
                 start_raw=start,
                 zone=ZoneInfo("UTC"),
             )
+            if len(self._custom_queries) >= MAX_CUSTOM_QUERIES:
+                self._custom_queries.clear()
             self._custom_queries[key] = query
         return query
 

@@ -322,20 +322,76 @@ def page_statement(
     not weigh reading every match against walking an index in order. ``page_rows`` then reads
     the page's rows whole.
     """
+    return keys_statement(conn, table, query.order, where).limit(PAGE_SIZE + 1).offset(query.start)
+
+
+def keys_statement(
+    conn: Connection,
+    table: Table,
+    order: Sequence[tuple[Field, bool]],
+    where: ColumnElement[bool],
+) -> Select[Any]:
     orders = [
         _ordered(conn, table, field, descending, where)
-        for field, descending in query.order
+        for field, descending in order
         if field.column is not None or field.expression is not None
     ]
-    keys = list(table.primary_key.columns)
-    return select(*keys).where(where).order_by(*orders).limit(PAGE_SIZE + 1).offset(query.start)
+    return select(*table.primary_key.columns).where(where).order_by(*orders)
+
+
+@dataclass(frozen=True, slots=True)
+class Arm:
+    """One part of a list read on its own: the rows it covers, and their order."""
+
+    where: ColumnElement[bool]
+    order: list[tuple[Field, bool]]
+
+
+def arms(table: Table, query: ListQuery, where: ColumnElement[bool]) -> list[Arm]:
+    """The parts a page is read from, in list order.
+
+    A field whose index holds only the rows that have a value (``Field.sparse``) cannot order
+    every row from that index. Ordered by such a field, the list is two runs: the rows without
+    a value (first ascending, last descending, as MySQL-backed Bitrix24 sorts NULLs), ordered
+    by the remaining keys, and the rows with one, read from the field's index.
+    """
+    if not query.order or not query.order[0][0].sparse:
+        return [Arm(where, list(query.order))]
+    field, descending = query.order[0]
+    value = _value_of(table, field)
+    empty = Arm(and_(where, value.is_(None)), list(query.order[1:]))
+    filled = Arm(and_(where, value.is_not(None)), list(query.order))
+    return [filled, empty] if descending else [empty, filled]
+
+
+def page_keys(
+    conn: Connection, table: Table, query: ListQuery, where: ColumnElement[bool]
+) -> list[tuple[Any, ...]]:
+    """The keys of one page in list order (51, to learn whether more follow)."""
+    wanted = PAGE_SIZE + 1
+    found: list[tuple[Any, ...]] = []
+    skip = query.start
+    parts = arms(table, query, where)
+    for index, arm in enumerate(parts):
+        statement = keys_statement(conn, table, arm.order, arm.where)
+        read = [tuple(k) for k in conn.execute(statement.limit(wanted - len(found)).offset(skip))]
+        found += read
+        if len(found) >= wanted or index == len(parts) - 1:
+            break
+        # The next part starts where this one ended: at once, unless the offset went past it.
+        if read:
+            skip = 0
+        else:
+            held = conn.execute(select(func.count()).select_from(table).where(arm.where))
+            skip = max(skip - held.scalar_one(), 0)
+    return found
 
 
 def page_rows(
     conn: Connection, table: Table, query: ListQuery, where: ColumnElement[bool]
 ) -> list[RowMapping]:
     """One page of rows, every stored column, in the list's order (51 to learn if more follow)."""
-    found = [tuple(key) for key in conn.execute(page_statement(conn, table, query, where))]
+    found = page_keys(conn, table, query, where)
     if not found:
         return []
     keys = list(table.primary_key.columns)
@@ -356,11 +412,12 @@ def _ordered(
     That is SQLite's own order. PostgreSQL's is the opposite, and a NULLS clause there keeps
     its (plain ascending) indexes from serving the order, so the clause is written only when
     NULLs can be among the rows listed: never for a NOT NULL column such as the id. A custom
-    field's index is made NULLS FIRST, so its clause is always written.
+    field's expression is not a column: its clause is always written.
     """
     column = _value_of(table, field)
     plain: ColumnElement[Any] = column.desc() if descending else column.asc()
-    if conn.dialect.name == "sqlite":
+    # A sparse field is ordered only over rows that have a value (see ``arms``).
+    if conn.dialect.name == "sqlite" or field.sparse:
         return plain
     if field.expression is None:
         if not column.nullable:

@@ -44,6 +44,8 @@ class Field:
     # A value kept inside the row but not as a column of its own (a custom field's, in the
     # row's JSON): the SQL that reads it, so filters and orders treat it as a column.
     expression: Callable[[Table], ColumnElement[Any]] | None = field(default=None, compare=False)
+    # Its index holds only the rows that have a value (the list engine orders it in two runs).
+    sparse: bool = False
     # An enumeration's choices, as *.fields lists them.
     items: list[dict[str, str]] | None = None
 

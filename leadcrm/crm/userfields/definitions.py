@@ -192,6 +192,7 @@ def as_field(definition: Definition, table: Table, dialect: str) -> Field:
         items=items,
         in_star=False,
         sortable=not definition.multiple,
+        sparse=not definition.multiple,
         expression=None
         if definition.multiple
         else lambda t: value_of(t.c.uf, field_id, storage, dialect),
