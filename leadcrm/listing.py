@@ -135,7 +135,8 @@ def _condition(field: Field, operation: str, value: Any, zone: ZoneInfo) -> Cond
         values = list(value.values())
     else:
         values = value if isinstance(value, list) else [value]
-    if operation in _LIKE_OPERATIONS and not field.kind.likeable and field.condition is None:
+    typed = field.condition is None or field.dynamic
+    if operation in _LIKE_OPERATIONS and not field.kind.likeable and typed:
         operation = _LIKE_AS_EQUALITY[operation]
     negated = operation in _NEGATED
     # An empty value ("" or null) means "is empty", and with a negation "is not empty".
@@ -155,11 +156,12 @@ def _is_empty(value: object) -> bool:
 def _filter_value(field: Field, item: Any, zone: ZoneInfo) -> Any:
     """One value in stored form; ``None`` stands for the empty value among a list's items.
 
-    A field with its own condition gets the client's value as it came.
+    A system field with its own condition (a multifield) gets the client's value as it came;
+    a custom field's condition gets it parsed, as any other field.
     """
     if isinstance(item, (dict, list)):
         raise crm_error(f"Invalid filter value for field '{field.name}'.")
-    if field.condition is not None:
+    if field.condition is not None and not field.dynamic:
         return item
     if _is_empty(item):
         return None

@@ -444,9 +444,12 @@ def get_lead(conn: Connection, *, lead_id: int, zone: ZoneInfo, public_url: str)
 
 
 def delete_lead(conn: Connection, *, lead_id: int, user_id: int) -> None:
+    # The definitions first, then the row, in the order every write takes them: a definition
+    # deleted meanwhile (which locks the definitions, then the rows) cannot deadlock with it.
+    fields = LEAD_OWNER.fields(conn, lock=True)
     row = _row(conn, lead_id, for_update=True)
     if row[VALUES_COLUMN]:
-        _drop_unheld_files(conn, LEAD_OWNER.fields(conn, lock=True), row[VALUES_COLUMN], {})
+        _drop_unheld_files(conn, fields, row[VALUES_COLUMN], {})
     multifields.delete_all(conn, entity_id=ENTITY_ID, element_id=lead_id)
     conn.execute(delete(lead_contacts).where(lead_contacts.c.lead_id == lead_id))
     conn.execute(delete(leads).where(leads.c.id == lead_id))

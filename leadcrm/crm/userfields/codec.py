@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -63,7 +63,12 @@ def _double(value: object, precision: int) -> float:
     amount = parse_decimal(value)
     if amount is None or not amount.is_finite():
         raise FieldValueError("a number is expected")
-    number = round(float(amount), precision)
+    # Half away from zero, as PHP's round() that Bitrix24 applies.
+    try:
+        exact = amount.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise FieldValueError("a number is expected") from exc
+    number = float(exact)
     if math.isinf(number):
         raise FieldValueError("a finite number is expected")
     return number
@@ -177,13 +182,15 @@ def render_value(definition: Definition, stored: Any, zone: ZoneInfo, links: Fil
 class UserFieldKind(Kind):
     """A custom field's values as the list engine parses filter values for it."""
 
-    def __init__(self, definition: Definition) -> None:
+    def __init__(self, definition: Definition, base_currency: str = "") -> None:
         self.definition = definition
+        self.base_currency = base_currency
         self.sql_type = sql_type(definition.user_type.storage)
         self.likeable = definition.user_type.storage == "text"
 
     def parse(self, value: object, zone: ZoneInfo) -> Any:
         parsed = parse_one(self.definition, value, zone)
         if self.definition.user_type.id == "money" and isinstance(parsed, str):
-            return parsed.rstrip("|")
+            # A bare amount means the base currency, in a filter as in a value.
+            return parsed + self.base_currency if parsed.endswith("|") else parsed
         return parsed

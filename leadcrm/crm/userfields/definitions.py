@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Table, and_, bindparam, exists, not_, select
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, exists, not_, select
 
-from leadcrm.catalogue import Catalogue, Field, FieldValueError
+from leadcrm.catalogue import Catalogue, Field
+from leadcrm.crm.currencies.service import base_currency
 from leadcrm.crm.userfields.codec import UserFieldKind
 from leadcrm.crm.userfields.storage import (
     INDEXED_PREFIX,
@@ -28,11 +29,6 @@ from leadcrm.crm.userfields.storage import (
 from leadcrm.crm.userfields.tables import enum_items, schema_versions, user_fields
 from leadcrm.crm.userfields.types import USER_TYPES, UserType
 from leadcrm.listing import compare
-from leadcrm.rest.errors import crm_error
-
-# Filter values of multiple fields are parsed without the caller's zone: dates in them are
-# read as UTC (single fields get the portal zone through the list engine).
-UTC_ZONE = ZoneInfo("UTC")
 
 # Bitrix24 refuses the field after this many on one entity.
 MAX_DEFINITIONS = 1016
@@ -90,7 +86,8 @@ class UserFields:
 _VERSION = select(schema_versions.c.version).where(
     schema_versions.c.entity_id == bindparam("entity_id")
 )
-_cache: dict[tuple[str, str, int], UserFields] = {}
+# Per engine (one database), then per entity and base catalogue.
+_cache: WeakKeyDictionary[Engine, dict[tuple[str, int], UserFields]] = WeakKeyDictionary()
 
 
 def version_of(entity_id: str) -> Any:
@@ -106,7 +103,7 @@ def current(
     conn: Connection,
     *,
     entity_id: str,
-    base: Catalogue,
+    catalogue: Catalogue,
     table: Table,
     lock: bool = False,
     version: int | None = None,
@@ -115,30 +112,32 @@ def current(
     if version is None:
         statement = _VERSION.with_for_update(read=True) if lock else _VERSION
         version = conn.execute(statement, {"entity_id": entity_id}).scalar_one()
-    key = (entity_id, conn.dialect.name, id(base))
-    cached = _cache.get(key)
+    known = _cache.setdefault(conn.engine, {})
+    key = (entity_id, id(catalogue))
+    cached = known.get(key)
     if cached is not None and cached.version == version:
         return cached
     definitions = load(conn, entity_id=entity_id)
-    fields = [as_field(d, table, conn.dialect.name) for d in definitions]
-    loaded = UserFields(entity_id, version, tuple(definitions), base.extended(fields))
-    _cache[key] = loaded
+    money = any(d.user_type.id == "money" for d in definitions)
+    base = base_currency(conn) if money else ""
+    fields = [as_field(d, table, conn.dialect.name, base) for d in definitions]
+    loaded = UserFields(entity_id, version, tuple(definitions), catalogue.extended(fields))
+    known[key] = loaded
     return loaded
 
 
-def load(conn: Connection, *, entity_id: str) -> list[Definition]:
-    rows = conn.execute(
-        select(user_fields)
-        .where(user_fields.c.entity_id == entity_id)
-        .order_by(user_fields.c.sort, user_fields.c.id)
-    ).mappings()
-    found = list(rows)
+def load(conn: Connection, *, entity_id: str, field_id: int | None = None) -> list[Definition]:
+    """The entity's definitions in SORT order (or the one with ``field_id``)."""
+    statement = select(user_fields).where(user_fields.c.entity_id == entity_id)
+    if field_id is not None:
+        statement = statement.where(user_fields.c.id == field_id)
+    found = list(conn.execute(statement.order_by(user_fields.c.sort, user_fields.c.id)).mappings())
     items: dict[int, list[EnumItem]] = {}
     if any(row["user_type_id"] == "enumeration" for row in found):
         for item in conn.execute(
             select(enum_items)
             .join(user_fields, user_fields.c.id == enum_items.c.field_id)
-            .where(user_fields.c.entity_id == entity_id)
+            .where(user_fields.c.id.in_([row["id"] for row in found]))
             .order_by(enum_items.c.sort, enum_items.c.id)
         ).mappings():
             items.setdefault(item["field_id"], []).append(
@@ -168,17 +167,18 @@ def load(conn: Connection, *, entity_id: str) -> list[Definition]:
     ]
 
 
-def as_field(definition: Definition, table: Table, dialect: str) -> Field:
+def as_field(definition: Definition, table: Table, dialect: str, base_currency: str) -> Field:
     """The definition as one more field of the entity's catalogue."""
     storage = definition.user_type.storage
     field_id = definition.id
+    kind = UserFieldKind(definition, base_currency)
     items = None
     if definition.user_type.id == "enumeration":
         items = [{"ID": str(i.id), "VALUE": i.value} for i in definition.items]
     return Field(
         name=definition.field_name,
         type=definition.user_type.id,
-        kind=UserFieldKind(definition),
+        kind=kind,
         title=definition.field_name,
         required=definition.mandatory,
         multiple=definition.multiple,
@@ -212,22 +212,12 @@ def _condition(definition: Definition, dialect: str) -> Any:
 LONG_TEXT_TYPES = ("string", "url", "address")
 
 
-def _parsed(kind: UserFieldKind, values: Sequence[Any]) -> list[Any]:
-    """The list engine hands a condition the client's values as they came."""
-    try:
-        return [None if v in (None, "") else kind.parse(v, UTC_ZONE) for v in values]
-    except FieldValueError as exc:
-        name = kind.definition.field_name
-        raise crm_error(f"Invalid filter value for field '{name}': {exc}.") from exc
-
-
 def _whole_text(definition: Definition) -> Any:
     """Equality reads the index by the value's beginning, then compares the whole value."""
     field_id, storage = definition.id, definition.user_type.storage
-    kind = UserFieldKind(definition)
 
     def condition(table: Table, operation: str, values: Sequence[Any]) -> Any:
-        parsed = _parsed(kind, values)
+        parsed = list(values)
         whole = compare(full_text_of(table.c.uf, field_id), operation, parsed)
         if operation not in ("eq", "in") or None in parsed:
             return whole
@@ -245,12 +235,8 @@ _LIKE_AS_EQUALITY = {"like": "eq", "contains": "eq"}
 
 
 def _any_of(definition: Definition, dialect: str) -> Any:
-    """A multiple field matches when any of its values does; a negation when none does.
-
-    The list engine hands a condition the client's values as they came: parsed here.
-    """
+    """A multiple field matches when any of its values does; a negation when none does."""
     field_id, storage = definition.id, definition.user_type.storage
-    kind = UserFieldKind(definition)
 
     def condition(table: Table, operation: str, values: Sequence[Any]) -> Any:
         if operation in ("empty", "not_empty"):
@@ -258,7 +244,7 @@ def _any_of(definition: Definition, dialect: str) -> Any:
             return filled if operation == "not_empty" else not_(filled)
         elements = elements_of(table, field_id, storage, dialect)
         value = element_value(elements, storage, dialect)
-        present = [v for v in _parsed(kind, values) if v is not None]
+        present = [v for v in values if v is not None]
         positive = _POSITIVE.get(operation, operation)
         if storage != "text":
             positive = _LIKE_AS_EQUALITY.get(positive, positive)

@@ -25,7 +25,8 @@ def _require_admin(call: Call) -> None:
 def _id(call: Call) -> int:
     raw = call.params.get("id")
     text = str(raw).strip() if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**31:
+    # An id past any stored one is valid and simply not found, as the get page reads.
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
         raise crm_error("ID is not defined or invalid.")
     return int(text)
 

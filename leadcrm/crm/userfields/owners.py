@@ -24,7 +24,7 @@ class Owner:
         return definitions.current(
             conn,
             entity_id=self.entity_id,
-            base=self.base,
+            catalogue=self.base,
             table=self.table,
             lock=lock,
             version=version,

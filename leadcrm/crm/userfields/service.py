@@ -7,11 +7,12 @@ entity's rows hold that lock shared, so a definition never changes under a write
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import BigInteger, Connection, cast, delete, func, insert, select, update
 
 from leadcrm.catalogue.kinds import parse_flag
 from leadcrm.crm.userfields import storage
@@ -83,11 +84,21 @@ def _xml_id(value: object) -> str | None:
     return text or None
 
 
+_VERSIONS = 2**31 - 1
+
+
+def _random_step() -> int:
+    return secrets.randbelow(_VERSIONS - 1) + 1
+
+
 def _bump_version(conn: Connection, owner: Owner) -> None:
+    """A new version, random rather than counted: a restored or another database never shows
+    a process the version of definitions it cached from elsewhere."""
     conn.execute(
         update(schema_versions)
         .where(schema_versions.c.entity_id == owner.entity_id)
-        .values(version=schema_versions.c.version + 1)
+        # A random step (never a whole turn) away from the old one: never equal to it.
+        .values(version=(cast(schema_versions.c.version, BigInteger) + _random_step()) % _VERSIONS)
     )
 
 
@@ -163,8 +174,8 @@ def _change(owner: Owner, event: str, field_id: int, name: str) -> Change:
 
 
 def find(conn: Connection, *, owner: Owner, field_id: int) -> Definition:
-    for definition in load(conn, entity_id=owner.entity_id):
-        if definition.id == field_id:
+    if field_id < 2**31:
+        for definition in load(conn, entity_id=owner.entity_id, field_id=field_id):
             return definition
     raise not_found(field_id)
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     cast,
+    false,
     func,
     literal_column,
     select,
@@ -106,7 +107,8 @@ def has_value(table: Table, field_id: int, dialect: str) -> ColumnElement[bool]:
     column = table.c[VALUES_COLUMN]
     key = _key(field_id)
     if dialect == "postgresql":
-        found: ColumnElement[bool] = func.jsonb_exists(column, key)
+        # A row without custom values holds SQL NULL, where jsonb_exists answers NULL.
+        found: ColumnElement[bool] = func.coalesce(func.jsonb_exists(column, key), false())
         return found
     extracted = func.json_type(column, literal_column(f"'$.\"{key}\"'"))
     return extracted.is_not(None)

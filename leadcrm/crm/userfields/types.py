@@ -76,6 +76,17 @@ def integer_or_empty(value: object) -> object:
     return "" if number is None else number
 
 
+def extensions(value: object) -> object:
+    """File name extensions, sent as a list or as a map whose keys are the extensions."""
+    if isinstance(value, Mapping):
+        value = list(value)
+    if isinstance(value, str):
+        value = value.replace(";", ",").split(",")
+    if not isinstance(value, list):
+        return []
+    return [str(e).strip().lstrip(".").lower() for e in value if str(e).strip()]
+
+
 def boolean_default(value: object) -> object:
     number = _int(value)
     if number is None:
@@ -130,7 +141,9 @@ class UserType:
 
 
 def _copy(value: Any) -> Any:
-    return dict(value) if isinstance(value, dict) else value
+    if isinstance(value, dict):
+        return dict(value)
+    return list(value) if isinstance(value, list) else value
 
 
 CRM_TYPES = ("LEAD", "CONTACT", "COMPANY", "DEAL")
@@ -206,6 +219,8 @@ USER_TYPES: dict[str, UserType] = {
                     one_of("LIST", "UI", "CHECKBOX", "DIALOG"),
                 ),
                 Setting("LIST_HEIGHT", "int", "List Height", 1, positive(1)),
+                Setting("CAPTION_NO_VALUE", "string", "Caption of No Value", "", text),
+                Setting("SHOW_NO_VALUE", "char", "Show No Value", "Y", flag),
             ),
         ),
         UserType("datetime", "Date/Time", "text", (_DATE_DEFAULT,)),
@@ -220,7 +235,20 @@ USER_TYPES: dict[str, UserType] = {
             "url", "Link", "text", (Setting("DEFAULT_VALUE", "string", "Default Value", "", text),)
         ),
         UserType("address", "Google Maps Address", "text"),
-        UserType("file", "File", "integer"),
+        UserType(
+            "file",
+            "File",
+            "integer",
+            (
+                Setting("SIZE", "int", "Input Field Size", 20, positive(20)),
+                Setting("LIST_WIDTH", "int", "List Width", 0, not_negative(0)),
+                Setting("LIST_HEIGHT", "int", "List Height", 0, not_negative(0)),
+                Setting("MAX_SHOW_SIZE", "int", "Maximum Size Shown", 0, not_negative(0)),
+                Setting("MAX_ALLOWED_SIZE", "int", "Maximum File Size", 0, not_negative(0)),
+                Setting("EXTENSIONS", "string", "Extensions", [], extensions),
+                Setting("TARGET_BLANK", "char", "Open in a New Window", "Y", flag),
+            ),
+        ),
         UserType("employee", "Binding to User", "integer"),
         UserType(
             "crm_status",

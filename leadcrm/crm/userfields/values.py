@@ -61,9 +61,14 @@ def _is_empty(value: object) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _parse_file(value: object, *, max_file_bytes: int) -> Upload | int | None:
-    upload = parse_upload(value, max_bytes=max_file_bytes)
+def _parse_file(
+    definition: Definition, value: object, *, max_file_bytes: int
+) -> Upload | int | None:
+    allowed = int(definition.settings.get("MAX_ALLOWED_SIZE") or 0)
+    cap = min(max_file_bytes, allowed) if allowed else max_file_bytes
+    upload = parse_upload(value, max_bytes=cap)
     if upload is not None:
+        _check_extension(definition, upload.name)
         return upload
     if isinstance(value, Mapping):
         upper = {str(k).lower(): v for k, v in value.items()}
@@ -75,6 +80,13 @@ def _parse_file(value: object, *, max_file_bytes: int) -> Upload | int | None:
         if text.isascii() and text.isdigit() and int(text) > 0:
             return int(text)
     raise FieldValueError('a file ({"fileData": [name, base64]}) or a kept file\'s ID is expected')
+
+
+def _check_extension(definition: Definition, name: str) -> None:
+    wanted = definition.settings.get("EXTENSIONS") or []
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    if wanted and extension not in wanted:
+        raise FieldValueError(f"a file of type {', '.join(wanted)} is expected")
 
 
 def _parse_value(definition: Definition, raw: object, zone: ZoneInfo, max_file_bytes: int) -> Any:
@@ -104,7 +116,7 @@ def _is_pair(value: list[Any]) -> bool:
 
 def _parse_item(definition: Definition, raw: object, zone: ZoneInfo, max_file_bytes: int) -> Any:
     if definition.user_type.id == "file":
-        return _parse_file(raw, max_file_bytes=max_file_bytes)
+        return _parse_file(definition, raw, max_file_bytes=max_file_bytes)
     value = parse_one(definition, raw, zone)
     if value is None:
         return None
