@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -11,6 +12,33 @@ from starlette.testclient import TestClient
 from leadcrm.runtime import Runtime
 from leadcrm.users.service import create_user
 from leadcrm.webhooks.service import create_webhook
+
+
+def lead_row(moment: datetime, **values: Any) -> dict[str, Any]:
+    """A crm_lead row as the service writes one, for tests that load many rows directly."""
+    return {
+        "title": "Lead",
+        "status_id": "NEW",
+        "currency_id": "USD",
+        "opportunity": 0,
+        "opened": True,
+        "is_manual_opportunity": False,
+        "status_semantic_id": "P",
+        "is_return_customer": False,
+        "has_phone": False,
+        "has_email": False,
+        "has_imol": False,
+        "assigned_by_id": 1,
+        "created_by_id": 1,
+        "modify_by_id": 1,
+        "moved_by_id": 1,
+        "last_activity_by": 1,
+        "date_create": moment,
+        "date_modify": moment,
+        "moved_time": moment,
+        "last_activity_time": moment,
+        **values,
+    }
 
 
 @dataclass

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
+from leadcrm.rest.errors import access_denied
 from leadcrm.rest.params import Params
 from leadcrm.rest.principal import Principal
 from leadcrm.rest.registry import Method
@@ -35,6 +36,11 @@ class Call:
     @property
     def user_id(self) -> int:
         return self.principal.user_id
+
+    def require_admin(self) -> None:
+        """Settings methods (directories, custom fields) are for administrators only."""
+        if not self.principal.is_admin:
+            raise access_denied()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from leadcrm.crm.statuses import service
 from leadcrm.crm.statuses.fields import STATUS_FIELDS
 from leadcrm.listing import parse_list
 from leadcrm.rest.call import Call, Page
-from leadcrm.rest.errors import access_denied, crm_error
+from leadcrm.rest.errors import crm_error
 from leadcrm.rest.registry import method
 
 # crm.status.get shows every field but EXTRA.
@@ -54,7 +54,7 @@ def status_get(call: Call) -> dict[str, object]:
 
 @method("crm.status.add", scope="crm", writes=True)
 def status_add(call: Call) -> int:
-    _require_admin(call)
+    call.require_admin()
     values = _fields(call, creating=True)
     missing = [
         f"The field {name} is required."
@@ -77,7 +77,7 @@ def status_add(call: Call) -> int:
 
 @method("crm.status.update", scope="crm", writes=True)
 def status_update(call: Call) -> bool:
-    _require_admin(call)
+    call.require_admin()
     status_id = _id(call)
     values = _fields(call, creating=False)
     service.update_status(
@@ -92,7 +92,7 @@ def status_update(call: Call) -> bool:
 
 @method("crm.status.delete", scope="crm", writes=True)
 def status_delete(call: Call) -> bool:
-    _require_admin(call)
+    call.require_admin()
     service.delete_status(call.conn, id=_id(call), forced=_forced(call.params.get("params")))
     return True
 
@@ -110,11 +110,6 @@ def status_entity_items(call: Call) -> list[dict[str, object]]:
     return [
         service.render_item(row) for row in service.entity_items(call.conn, entity_id=entity_id)
     ]
-
-
-def _require_admin(call: Call) -> None:
-    if not call.principal.is_admin:
-        raise access_denied()
 
 
 def _id(call: Call) -> int:

@@ -13,13 +13,8 @@ from leadcrm.crm.userfields.owners import Owner
 from leadcrm.crm.userfields.types import USER_TYPES
 from leadcrm.listing import ListQuery, parse_filter, parse_order
 from leadcrm.rest.call import Call, Page
-from leadcrm.rest.errors import access_denied, crm_error
+from leadcrm.rest.errors import crm_error
 from leadcrm.rest.registry import method
-
-
-def _require_admin(call: Call) -> None:
-    if not call.principal.is_admin:
-        raise access_denied()
 
 
 def _id(call: Call) -> int:
@@ -41,14 +36,14 @@ def _fields(call: Call) -> Mapping[str, Any]:
 
 
 def _add(call: Call, owner: Owner) -> int:
-    _require_admin(call)
+    call.require_admin()
     return service.add_definition(
         call.conn, owner=owner, fields=_fields(call), user_id=call.user_id
     )
 
 
 def _update(call: Call, owner: Owner) -> bool:
-    _require_admin(call)
+    call.require_admin()
     field_id = _id(call)
     fields = dict(_fields(call))
     # b24pysdk sends the enumeration items beside ``fields`` rather than inside it.
@@ -67,7 +62,7 @@ def _get(call: Call, owner: Owner) -> dict[str, Any]:
 
 
 def _delete(call: Call, owner: Owner) -> bool:
-    _require_admin(call)
+    call.require_admin()
     field_id = _id(call)
     service.delete_definition(call.conn, owner=owner, field_id=field_id, user_id=call.user_id)
     return True

@@ -26,6 +26,7 @@ from leadcrm.settings import Settings
 from tests import databases
 from tests.conftest import Template
 from tests.plans import Plan, postgres_plan, sqlite_plan
+from tests.support import lead_row
 
 ROWS = 5000
 FIRST = datetime(2023, 1, 1)
@@ -36,30 +37,15 @@ SOURCES = ["CALL", "EMAIL", "WEB", "ADVERTISING", "PARTNER"]
 def _lead(i: int) -> dict[str, Any]:
     """Common values everywhere; one row in a hundred has the rare values the queries seek."""
     rare = i % 100 == 0
-    moment = FIRST + timedelta(minutes=37 * i)
-    return {
-        "title": f"Lead {i}",
-        "status_id": "JUNK" if rare else STAGES[i % len(STAGES)],
-        "source_id": "TRADE_SHOW" if rare else SOURCES[i % len(SOURCES)],
-        "assigned_by_id": 7 if rare else 1 + i % 3,
-        "opportunity": Decimal(10**6 + i) if rare else Decimal(i % 1000),
-        "currency_id": "USD",
-        "opened": True,
-        "is_manual_opportunity": False,
-        "status_semantic_id": "F" if rare else "P",
-        "is_return_customer": False,
-        "has_phone": False,
-        "has_email": False,
-        "has_imol": False,
-        "created_by_id": 1,
-        "modify_by_id": 1,
-        "moved_by_id": 1,
-        "last_activity_by": 1,
-        "date_create": moment,
-        "date_modify": moment,
-        "moved_time": moment,
-        "last_activity_time": moment,
-    }
+    return lead_row(
+        FIRST + timedelta(minutes=37 * i),
+        title=f"Lead {i}",
+        status_id="JUNK" if rare else STAGES[i % len(STAGES)],
+        source_id="TRADE_SHOW" if rare else SOURCES[i % len(SOURCES)],
+        assigned_by_id=7 if rare else 1 + i % 3,
+        opportunity=Decimal(10**6 + i) if rare else Decimal(i % 1000),
+        status_semantic_id="F" if rare else "P",
+    )
 
 
 @pytest.fixture(scope="module")

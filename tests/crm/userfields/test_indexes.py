@@ -26,6 +26,7 @@ from leadcrm.settings import Settings
 from tests import databases
 from tests.conftest import Template
 from tests.plans import Plan, postgres_plan, sqlite_plan
+from tests.support import lead_row
 
 ROWS = 100_000
 FIRST = datetime(2024, 1, 1)
@@ -76,30 +77,7 @@ def _values(i: int, fields: dict[str, Definition]) -> dict[str, Any]:
 
 
 def _lead(i: int, fields: dict[str, Definition]) -> dict[str, Any]:
-    moment = FIRST + timedelta(minutes=3 * i)
-    return {
-        "title": f"Lead {i}",
-        "status_id": "NEW",
-        "currency_id": "USD",
-        "opportunity": 0,
-        "opened": True,
-        "is_manual_opportunity": False,
-        "status_semantic_id": "P",
-        "is_return_customer": False,
-        "has_phone": False,
-        "has_email": False,
-        "has_imol": False,
-        "assigned_by_id": 1,
-        "created_by_id": 1,
-        "modify_by_id": 1,
-        "moved_by_id": 1,
-        "last_activity_by": 1,
-        "date_create": moment,
-        "date_modify": moment,
-        "moved_time": moment,
-        "last_activity_time": moment,
-        "uf": _values(i, fields),
-    }
+    return lead_row(FIRST + timedelta(minutes=3 * i), title=f"Lead {i}", uf=_values(i, fields))
 
 
 @pytest.fixture(scope="module")
