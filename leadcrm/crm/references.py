@@ -19,6 +19,15 @@ from leadcrm.users.service import existing_users
 
 
 @dataclass(slots=True)
+class Wanted:
+    """Directory items, users and currencies some values point at, to read all at once."""
+
+    statuses: set[tuple[str, str]] = field(default_factory=set)
+    users: set[int] = field(default_factory=set)
+    currencies: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
 class References:
     """What the directories hold of the values some items point at."""
 
@@ -29,6 +38,12 @@ class References:
     currencies: set[str] = field(default_factory=set)
     base_currency: str = ""
     users: set[int] = field(default_factory=set)
+
+    def has_status(self, entity_id: str, status_id: str) -> bool:
+        return (entity_id, status_id) in self.semantics
+
+    def has_user(self, user_id: int) -> bool:
+        return user_id == self.acting_user_id or user_id in self.users
 
     def status_semantics(self, entity_id: str, status_id: str) -> str | None:
         """'P', 'S' or 'F' for an existing item (non-stage items count as 'P'); None if absent."""
@@ -60,13 +75,14 @@ def read_references(
     acting_user_id: int | None = None,
     first_of: Iterable[str] = (),
     base_currency: bool = False,
+    also: Wanted | None = None,
 ) -> References:
     """Read what ``items`` point at; also the first stage of each directory in ``first_of``
     and, when asked, the base currency. ``acting_user_id`` is known to exist: it was just
-    authenticated."""
-    statuses: set[tuple[str, str]] = set()
-    currencies: set[str] = set()
-    users: set[int] = set()
+    authenticated. ``also``: more to read in the same statements (custom field values)."""
+    statuses: set[tuple[str, str]] = set(also.statuses) if also else set()
+    currencies: set[str] = set(also.currencies) if also else set()
+    users: set[int] = set(also.users) if also else set()
     for values in items:
         for name, value in values.items():
             target = catalogue.get(name)
@@ -80,8 +96,9 @@ def read_references(
             elif isinstance(value, int) and value != acting_user_id:
                 users.add(value)
     found = References(catalogue, acting_user_id)
+    base_currency = base_currency or bool(currencies)
     found.semantics, found.first_statuses = semantics_of(conn, wanted=statuses, first_of=first_of)
-    if currencies or base_currency:
+    if base_currency:
         found.currencies, found.base_currency = known_currencies(conn, codes=currencies)
     found.users = existing_users(conn, user_ids=users)
     return found

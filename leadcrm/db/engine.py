@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,14 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _json_text(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+# JSON columns (custom field values, settings) through orjson, on both databases.
+JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -31,7 +40,7 @@ def create_engine_for(url: str) -> Engine:
         return _sqlite_engine(url, parsed.database)
     # Up to 30 connections a process, as before, but 20 kept: a connection past the kept
     # ones is closed when returned, and a new PostgreSQL connection is a new backend process.
-    return create_engine(url, pool_size=20, max_overflow=10, pool_pre_ping=True)
+    return create_engine(url, pool_size=20, max_overflow=10, pool_pre_ping=True, **JSON_CODEC)
 
 
 def _unicode_lower(value: object) -> object:
@@ -48,6 +57,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         # this only add page caches (2 MiB each) and, past the pool, a reconnect per call.
         pool_size=SQLITE_POOL_SIZE,
         max_overflow=0,
+        **JSON_CODEC,
     )
 
     @event.listens_for(engine, "connect")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
 from leadcrm.catalogue import Field
 from leadcrm.listing import ListQuery, ListResult, run
@@ -74,11 +74,15 @@ def user_exists(conn: Connection, *, user_id: int) -> bool:
     return conn.execute(select(users.c.id).where(users.c.id == user_id)).first() is not None
 
 
+# Built once: lead adds and updates run it.
+_EXISTING = select(users.c.id).where(users.c.id.in_(bindparam("user_ids", expanding=True)))
+
+
 def existing_users(conn: Connection, *, user_ids: Iterable[int]) -> set[int]:
     wanted = sorted(set(user_ids))
     if not wanted:
         return set()
-    return set(conn.execute(select(users.c.id).where(users.c.id.in_(wanted))).scalars())
+    return set(conn.execute(_EXISTING, {"user_ids": wanted}).scalars())
 
 
 def set_active(conn: Connection, *, user_id: int, active: bool) -> bool:

@@ -35,7 +35,9 @@ from leadcrm.crm.userfields.values import (
     CustomValues,
     check_references,
     custom_names,
+    needs_base_currency,
     parse_values,
+    wanted_by,
 )
 from leadcrm.db.bulk import insert_returning_ids
 from leadcrm.events.record import Change, record
@@ -186,7 +188,8 @@ def add_prepared(
     user_id = writing.user_id
     now = utcnow()
     fields = LEAD_OWNER.fields(conn, lock=True)
-    customs = _custom_values(conn, fields, prepared, writing, now)
+    customs = _custom_values(fields, prepared, writing, now)
+    filled = [c for c in customs if c is not None]
     valid = [p.accepted for p in prepared if isinstance(p, NewLead)]
     references = read_references(
         conn,
@@ -194,8 +197,12 @@ def add_prepared(
         valid,
         acting_user_id=user_id,
         first_of=[STAGES] if any("STATUS_ID" not in a for a in valid) else [],
-        base_currency=any("CURRENCY_ID" not in a for a in valid),
+        base_currency=any("CURRENCY_ID" not in a for a in valid)
+        or needs_base_currency(fields, filled),
+        also=wanted_by(fields, filled),
     )
+    if fields.definitions:
+        check_references(conn, fields, filled, known=references)
     outcomes: list[int | RestError] = []
     written: list[tuple[int, NewLead, dict[str, Any]]] = []
     for index, (lead, custom) in enumerate(zip(prepared, customs, strict=True)):
@@ -233,14 +240,13 @@ def _change(event: str, lead_id: int) -> Change:
 
 
 def _custom_values(
-    conn: Connection,
     fields: UserFields,
     prepared: Sequence[NewLead | RestError],
     writing: Writing,
     now: datetime,
 ) -> list[CustomValues | None]:
-    """Each new lead's custom values, defaults applied and references checked."""
-    customs: list[CustomValues | None] = [
+    """Each new lead's custom values, parsed, with the defaults of the fields not sent."""
+    return [
         parse_values(
             fields,
             lead.custom,
@@ -253,9 +259,6 @@ def _custom_values(
         else None
         for lead in prepared
     ]
-    if fields.definitions:
-        check_references(conn, fields, [c for c in customs if c is not None])
-    return customs
 
 
 def _stored(
@@ -327,15 +330,24 @@ def update_lead(
     current = _row(conn, lead_id, for_update=True)
     accepted = _parse(values, zone, creating=False)
     items, contact_ids = _split_structured(accepted)
-    references = read_references(conn, LEAD_FIELDS, [accepted], acting_user_id=user_id)
-    problems = references.problems(accepted)
     sent = custom_names(values)
     custom = parse_values(
         fields, sent, zone, creating=False, max_file_bytes=writing.max_file_bytes, now=utcnow()
     )
+    references = read_references(
+        conn,
+        LEAD_FIELDS,
+        [accepted],
+        acting_user_id=user_id,
+        base_currency=needs_base_currency(fields, [custom]),
+        also=wanted_by(fields, [custom]),
+    )
+    problems = references.problems(accepted)
     held = current[VALUES_COLUMN] or {}
     if custom.values:
-        check_references(conn, fields, [custom], kept_files=[_files_of(fields, held)])
+        check_references(
+            conn, fields, [custom], known=references, kept_files=[_files_of(fields, held)]
+        )
     problems += custom.errors
     if problems:
         raise _invalid(problems)

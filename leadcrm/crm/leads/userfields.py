@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from leadcrm.crm.leads.fields import LEAD_FIELDS, USER_FIELD_ENTITY
 from leadcrm.crm.leads.tables import leads
@@ -14,11 +14,14 @@ LEAD_OWNER = register_owner(
 )
 
 
+_EXISTING = select(leads.c.id).where(leads.c.id.in_(bindparam("lead_ids", expanding=True)))
+
+
 def _existing_leads(conn: Connection, ids: set[int]) -> set[int]:
     wanted = sorted(i for i in ids if i < 2**31)
     if not wanted:
         return set()
-    return set(conn.execute(select(leads.c.id).where(leads.c.id.in_(wanted))).scalars())
+    return set(conn.execute(_EXISTING, {"lead_ids": wanted}).scalars())
 
 
 register_binding_check("LEAD", _existing_leads)

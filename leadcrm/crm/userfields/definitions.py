@@ -87,6 +87,7 @@ _VERSION = select(schema_versions.c.version).where(
     schema_versions.c.entity_id == bindparam("entity_id")
 )
 # Per engine (one database), then per entity and base catalogue.
+_VERSION_SHARED = _VERSION.with_for_update(read=True)
 _cache: WeakKeyDictionary[Engine, dict[tuple[str, int], UserFields]] = WeakKeyDictionary()
 
 
@@ -110,7 +111,7 @@ def current(
 ) -> UserFields:
     """The definitions now; ``lock`` holds them unchanged until the transaction ends."""
     if version is None:
-        statement = _VERSION.with_for_update(read=True) if lock else _VERSION
+        statement = _VERSION_SHARED if lock else _VERSION
         version = conn.execute(statement, {"entity_id": entity_id}).scalar_one()
     known = _cache.setdefault(conn.engine, {})
     key = (entity_id, id(catalogue))

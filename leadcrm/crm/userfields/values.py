@@ -15,12 +15,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from leadcrm.catalogue.kinds import FieldValueError
-from leadcrm.crm.currencies.service import known_currencies
-from leadcrm.crm.statuses.service import semantics_of
+from leadcrm.crm.references import References, Wanted
 from leadcrm.crm.userfields.codec import CRM_PREFIXES, parse_one
 from leadcrm.crm.userfields.definitions import Definition, UserFields
 from leadcrm.files.service import Upload, parse_upload
-from leadcrm.users.service import existing_users
 
 # Which IDs of an entity exist, for `crm` bindings; each entity's package registers its own.
 BindingCheck = Callable[[Connection, set[int]], set[int]]
@@ -207,16 +205,42 @@ def default_value(definition: Definition, zone: ZoneInfo, now: datetime) -> Any:
     return [parsed] if definition.multiple else parsed
 
 
-@dataclass(slots=True)
-class _Wanted:
-    users: set[int] = field(default_factory=set)
-    statuses: set[tuple[str, str]] = field(default_factory=set)
-    currencies: set[str] = field(default_factory=set)
-    bindings: dict[str, set[int]] = field(default_factory=dict)
-
-
 def _each(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def wanted_by(fields: UserFields, items: Sequence[CustomValues]) -> Wanted:
+    """What the items' values point at, to be read with the entity's own references."""
+    wanted = Wanted()
+    by_key = {d.key: d for d in fields.definitions}
+    for item in items:
+        for key, value in item.values.items():
+            definition = by_key[key]
+            for one in _each(value):
+                match definition.user_type.id:
+                    case "employee":
+                        wanted.users.add(one)
+                    case "crm_status":
+                        wanted.statuses.add((_directory(definition), one))
+                    case "money" if one.partition("|")[2]:
+                        wanted.currencies.add(one.partition("|")[2])
+    return wanted
+
+
+def needs_base_currency(fields: UserFields, items: Sequence[CustomValues]) -> bool:
+    """A bare amount of a money field is in the base currency, which must then be read."""
+    money = {d.key for d in fields.definitions if d.user_type.id == "money"}
+    return any(
+        isinstance(one, str) and one.endswith("|")
+        for item in items
+        for key, value in item.values.items()
+        if key in money
+        for one in _each(value)
+    )
+
+
+def _directory(definition: Definition) -> str:
+    return str(definition.settings.get("ENTITY_TYPE", ""))
 
 
 def check_references(
@@ -224,27 +248,23 @@ def check_references(
     fields: UserFields,
     items: Sequence[CustomValues],
     *,
+    known: References,
     kept_files: Sequence[Mapping[str, Iterable[int]]] | None = None,
 ) -> None:
-    """Add to each item's errors every value that points at nothing; fill bare money amounts
-    with the base currency. ``kept_files``: per item, the files each field holds now."""
-    wanted = _Wanted()
+    """Add to each item's errors every value that points at nothing (``known`` holds what was
+    read of ``wanted_by``); fill bare money amounts with the base currency. ``kept_files``:
+    per item, the files each field holds now."""
     by_key = {d.key: d for d in fields.definitions}
-    money = False
+    bindings: dict[str, set[int]] = {}
     for item in items:
         for key, value in item.values.items():
-            definition = by_key[key]
-            for one in _each(value):
-                _collect(definition, one, wanted)
-            money = money or definition.user_type.id == "money"
-    found_statuses, _ = semantics_of(conn, wanted=wanted.statuses)
-    found_users = existing_users(conn, user_ids=wanted.users)
-    found_currencies, base = (
-        known_currencies(conn, codes=wanted.currencies) if money else (set(), "")
-    )
+            if by_key[key].user_type.id == "crm":
+                for one in _each(value):
+                    entity, number = _binding(by_key[key], one)
+                    bindings.setdefault(entity, set()).add(number)
     found_bindings = {
         entity: _binding_checks[entity](conn, ids) if entity in _binding_checks else ids
-        for entity, ids in wanted.bindings.items()
+        for entity, ids in bindings.items()
     }
     for index, item in enumerate(items):
         kept = kept_files[index] if kept_files is not None else {}
@@ -252,35 +272,12 @@ def check_references(
             definition = by_key[key]
             checked = []
             for one in _each(value):
-                problem = _problem(
-                    definition,
-                    one,
-                    found_statuses,
-                    found_users,
-                    found_currencies,
-                    found_bindings,
-                    set(kept.get(key, ())),
-                )
+                problem = _problem(definition, one, known, found_bindings, set(kept.get(key, ())))
                 if problem:
                     item.errors.append(_invalid(definition, problem))
-                checked.append(_with_currency(definition, one, base))
+                checked.append(_with_currency(definition, one, known.base_currency))
             if value is not None:
                 item.values[key] = checked if isinstance(value, list) else checked[0]
-
-
-def _collect(definition: Definition, value: Any, wanted: _Wanted) -> None:
-    match definition.user_type.id:
-        case "employee":
-            wanted.users.add(value)
-        case "crm_status":
-            wanted.statuses.add((str(definition.settings.get("ENTITY_TYPE", "")), value))
-        case "money":
-            currency = value.partition("|")[2]
-            if currency:
-                wanted.currencies.add(currency)
-        case "crm":
-            entity, number = _binding(definition, value)
-            wanted.bindings.setdefault(entity, set()).add(number)
 
 
 def _binding(definition: Definition, value: str) -> tuple[str, int]:
@@ -294,21 +291,16 @@ def _binding(definition: Definition, value: str) -> tuple[str, int]:
 def _problem(
     definition: Definition,
     value: Any,
-    statuses: Mapping[tuple[str, str], str],
-    users: set[int],
-    currencies: set[str],
+    known: References,
     bindings: Mapping[str, set[int]],
     kept_files: set[int],
 ) -> str | None:
     match definition.user_type.id:
-        case "employee" if value not in users:
+        case "employee" if not known.has_user(value):
             return f"there is no user with ID {value}"
-        case "crm_status" if (
-            str(definition.settings.get("ENTITY_TYPE", "")),
-            value,
-        ) not in statuses:
+        case "crm_status" if not known.has_status(_directory(definition), value):
             return f"the directory has no item '{value}'"
-        case "money" if value.partition("|")[2] and value.partition("|")[2] not in currencies:
+        case "money" if value.partition("|")[2] and value.partition("|")[2] not in known.currencies:
             return f"the currency '{value.partition('|')[2]}' is unknown"
         case "crm":
             entity, number = _binding(definition, value)
