@@ -35,6 +35,7 @@ from leadcrm.crm.userfields.values import (
     CustomValues,
     check_references,
     custom_names,
+    defaults_of,
     needs_base_currency,
     parse_values,
     wanted_by,
@@ -246,6 +247,7 @@ def _custom_values(
     now: datetime,
 ) -> list[CustomValues | None]:
     """Each new lead's custom values, parsed, with the defaults of the fields not sent."""
+    defaults = defaults_of(fields, writing.zone, now)
     return [
         parse_values(
             fields,
@@ -254,6 +256,7 @@ def _custom_values(
             creating=True,
             max_file_bytes=writing.max_file_bytes,
             now=now,
+            defaults=defaults,
         )
         if isinstance(lead, NewLead)
         else None

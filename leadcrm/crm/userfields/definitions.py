@@ -9,7 +9,7 @@ definition added through one process is seen by the next call on any other.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -78,9 +78,13 @@ class UserFields:
     definitions: tuple[Definition, ...]
     catalogue: Catalogue
 
+    by_name: dict[str, Definition] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_name.update((d.field_name, d) for d in self.definitions)
+
     def named(self, name: str) -> Definition | None:
-        wanted = name.upper()
-        return next((d for d in self.definitions if d.field_name == wanted), None)
+        return self.by_name.get(name.upper())
 
 
 _VERSION = select(schema_versions.c.version).where(

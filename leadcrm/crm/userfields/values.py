@@ -142,9 +142,11 @@ def parse_values(
     creating: bool,
     max_file_bytes: int,
     now: datetime,
+    defaults: Mapping[str, Any] | None = None,
 ) -> CustomValues:
     """The sent custom values (unknown names ignored, as Bitrix24 ignores unknown fields);
-    on add, defaults for the fields not sent; then the mandatory ones."""
+    on add, defaults for the fields not sent (``defaults``, when already worked out for
+    several items); then the mandatory ones."""
     parsed = CustomValues()
     for name, raw in sent.items():
         definition = fields.named(name)
@@ -155,15 +157,21 @@ def parse_values(
         except FieldValueError as exc:
             parsed.errors.append(_invalid(definition, str(exc)))
     if creating:
-        for definition in fields.definitions:
-            if definition.key not in parsed.values:
-                parsed.values[definition.key] = default_value(definition, zone, now)
+        if defaults is None:
+            defaults = defaults_of(fields, zone, now)
+        for key, value in defaults.items():
+            parsed.values.setdefault(key, value)
     for definition in fields.definitions:
         if not definition.mandatory or definition.key not in parsed.values:
             continue
         if _is_empty(parsed.values[definition.key]):
             parsed.errors.append(required(definition))
     return parsed
+
+
+def defaults_of(fields: UserFields, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
+    """What a new item gets for each field it is not sent, by definition key."""
+    return {d.key: default_value(d, zone, now) for d in fields.definitions}
 
 
 def required(definition: Definition) -> str:
