@@ -7,6 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from bench import customfields
 from bench.run import Options, main
 
 RESULTS = Path(__file__).parent / "results"
@@ -31,12 +32,25 @@ def parse(argv: list[str]) -> Options:
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where results go")
     parser.add_argument(
-        "--only", help="comma-separated scenario keys: get,list,list-1,list10000,add,batch,..."
+        "--custom-fields",
+        type=int,
+        default=customfields.DEFAULT_COUNT,
+        metavar="N",
+        help=f"lead custom fields defined before seeding ({customfields.DEFAULT_COUNT}; 0 for "
+        f"none, which also drops the custom-field scenarios; past {customfields.DEFAULT_COUNT}, "
+        "empty string fields)",
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated scenario keys: get,list,list-1,list10000,add,batch,"
+        "list-uf-enum,list-uf-string,add-uf,...",
     )
     parser.add_argument(
         "--profile", action="store_true", help="also record get and add with py-spy"
     )
     args = parser.parse_args(argv)
+    if 0 < args.custom_fields < customfields.DEFAULT_COUNT:
+        parser.error(f"--custom-fields: 0 or at least {customfields.DEFAULT_COUNT}")
     return Options(
         leads=1_000_000 if args.million else args.leads,
         databases=["sqlite", "postgresql"] if args.db == "both" else [args.db],
@@ -50,6 +64,7 @@ def parse(argv: list[str]) -> Options:
         results=args.results,
         only=args.only.split(",") if args.only else None,
         profile=args.profile,
+        custom_fields=args.custom_fields,
         command="python -m bench " + shlex.join(argv) if argv else "python -m bench",
     )
 

@@ -7,6 +7,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from bench import customfields
 from bench.load import Measurement
 from bench.scenarios import Pair, pairs
 
@@ -141,6 +142,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"- the list filter (STATUS_ID={seeded['filter_status']}, "
         f">=OPPORTUNITY {seeded['filter_min']:,}) matches {seeded['filter_matches']:,} leads "
         f"({seeded['filter_matches'] / max(seeded['leads'], 1):.1%})",
+        *_custom_lines(seeded),
         f"- server errors logged: {result['server_errors']}",
         "- ratio: leadcrm req/s / bare req/s, the median of the rounds' ratios (what the targets "
         "judge). CPU ms/req: CPU time of the server's processes per answered request (SQLite "
@@ -151,6 +153,24 @@ def markdown(result: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(header) + table(result) + "\n"
+
+
+def _custom_lines(seeded: dict[str, Any]) -> list[str]:
+    custom = seeded.get("custom")
+    if not custom:
+        return ["- custom fields: none defined (--custom-fields 0)"]
+    leads = max(seeded["leads"], 1)
+    stage = custom["items"][customfields.STAGE_FIELD]
+    stage_name = next(xml_id for xml_id, item in stage.items() if item == custom["stage_item"])
+    return [
+        f"- custom fields: {custom['count']} defined on leads "
+        f"({', '.join(sorted(set(custom['types'].values())))}); the seeded leads hold "
+        f"{custom['values']:,} values ({custom['values'] / leads:.1f} a lead)",
+        f"- the custom list filters: {customfields.STAGE_FIELD}={custom['stage_item']} "
+        f"({stage_name}) matches {custom['stage_matches']:,} leads "
+        f"({custom['stage_matches'] / leads:.1%}); {customfields.CODE_FIELD}={custom['code']} "
+        f"matches {custom['code_matches']:,} ({custom['code_matches'] / leads:.1%})",
+    ]
 
 
 def write(result: dict[str, Any], directory: Path, stamp: str) -> tuple[Path, Path]:
@@ -167,7 +187,8 @@ def write(result: dict[str, Any], directory: Path, stamp: str) -> tuple[Path, Pa
 def regenerate(json_path: Path) -> Path:
     """Recompute a run's summaries from the rounds it kept; rewrite its JSON and Markdown."""
     result = json.loads(json_path.read_text())
-    by_key = {p.key: p for p in pairs("/", result["options"]["connections"])}
+    connections = result["options"]["connections"]
+    by_key = {p.key: p for p in pairs("/", connections, customfields.placeholder())}
     result["scenarios"] = [
         summarise_pair(
             result["database"],

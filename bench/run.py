@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from bench import databases, machine, profile, report, scenarios
+from bench import customfields, databases, machine, profile, report, scenarios
 from bench.load import Measurement, Request, require_wrk, run_wrk
 from bench.seed import FILTER_MIN_OPPORTUNITY, FILTER_STATUS, seed
 from bench.server import Server, cpu_spent, migrate, server_environment
@@ -41,6 +41,7 @@ class Options:
     only: list[str] | None
     profile: bool
     command: str
+    custom_fields: int = customfields.DEFAULT_COUNT
 
 
 def say(text: str) -> None:
@@ -91,6 +92,23 @@ def validate(server: Server, pairs: list[scenarios.Pair], leads: int) -> None:
             problem = check(call_once(server.base_url, request, max(leads // 2, 1)))
             if problem:
                 raise RuntimeError(f"{pair.call} ({side}) does not answer as expected: {problem}")
+        if pair.key == "add-uf":
+            _same_custom_values(server, pair, max(leads // 2, 1))
+
+
+def _same_custom_values(server: Server, pair: scenarios.Pair, lead_id: int) -> None:
+    """The bare insert must write the custom values column as leadcrm's add stores it."""
+    stored = []
+    for request in (pair.leadcrm, pair.bare):
+        # The same {n} on both sides ({id} is the same lead on both already).
+        fixed = Request(request.method, request.path, request.body.replace("{n}", "4242"))
+        new_id = call_once(server.base_url, fixed, lead_id).get("result")
+        row = call_once(server.base_url, Request("GET", "/bench/read?id={id}"), new_id)
+        stored.append(row["result"]["uf"])
+    if stored[0] != stored[1]:
+        raise RuntimeError(
+            f"{pair.call}: the bare insert stores {stored[1]!r}, leadcrm stores {stored[0]!r}"
+        )
 
 
 def _load(
@@ -169,7 +187,7 @@ def run_database(kind: str, options: Options, stamp: str) -> dict[str, Any]:
                 migrate(env, log)
                 engine = create_engine_for(database.url)
                 try:
-                    seeded = seed(engine, options.leads)
+                    seeded = seed(engine, options.leads, custom_fields=options.custom_fields)
                 finally:
                     engine.dispose()
                 say(
@@ -183,7 +201,7 @@ def run_database(kind: str, options: Options, stamp: str) -> dict[str, Any]:
                 with Server(env, var_dir, options.processes, log, postgres) as server:
                     pid = server.proc.pid if server.proc else None
                     say(f"  leadcrm serve on {server.base_url} (pid {pid})")
-                    pairs = scenarios.pairs(server.webhook_path, options.connections)
+                    pairs = scenarios.pairs(server.webhook_path, options.connections, seeded.custom)
                     if options.only:
                         pairs = [p for p in pairs if p.key in options.only]
                     validate(server, pairs, options.leads)

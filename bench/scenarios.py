@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import orjson
 
+from bench.customfields import CODE_FIELD, STAGE_FIELD, SeededFields, Values
 from bench.load import Request
 from bench.seed import FILTER_MIN_OPPORTUNITY, FILTER_STATUS
 from leadcrm.rest.batch import MAX_COMMANDS
@@ -162,7 +163,60 @@ def _is_batch(count: int) -> Check:
     return check
 
 
-def pairs(webhook_path: str, connections: int) -> list[Pair]:
+def _custom_list(field: str, value: int | str, order: str | None) -> tuple[str, Request]:
+    """A list filtered on one custom field, first page (with its total), and its bare twin."""
+    params: dict[str, Any] = {"filter": {field: value}}
+    if order is not None:
+        params["order"] = {"ID": order}
+    query = urlencode({"field": field, "value": value, "order": order or "ASC"})
+    return _json(params), Request("GET", "/bench/list-custom?" + query)
+
+
+def custom_pairs(rest: Callable[[str, str], Request], custom: SeededFields | None) -> list[Pair]:
+    """Issue 5's scenarios: lists filtered on a custom enumeration and a custom string field,
+    and an add with 20 custom values. None without custom fields (--custom-fields 0)."""
+    if custom is None or not custom.count:
+        return []
+    values = Values(custom)
+    add_fields = {**ADD_FIELDS, **values.wire()}
+    by_stage, bare_by_stage = _custom_list(STAGE_FIELD, custom.stage_item, "DESC")
+    by_code, bare_by_code = _custom_list(CODE_FIELD, custom.code, None)
+    return [
+        Pair(
+            "list-uf-enum",
+            f"crm.lead.list filter {STAGE_FIELD} (enumeration), ID DESC",
+            rest("crm.lead.list", by_stage),
+            bare_by_stage,
+            _is_page,
+            _is_page,
+            target=Target("ratio", _both(0.50)),
+        ),
+        Pair(
+            "list-uf-string",
+            f"crm.lead.list filter {CODE_FIELD} (string)",
+            rest("crm.lead.list", by_code),
+            bare_by_code,
+            _is_page,
+            _is_page,
+            target=Target("ratio", _both(0.50)),
+        ),
+        Pair(
+            "add-uf",
+            f"crm.lead.add (phone + e-mail + {len(values.wire())} custom values)",
+            rest("crm.lead.add", _json({"fields": add_fields})),
+            Request(
+                "POST",
+                "/bench/insert",
+                _json({"title": "Bench lead {n}", "uf": values.wire_as_stored()}),
+            ),
+            _is_id,
+            _is_id,
+            target=Target("ratio", _both(0.40)),
+        ),
+    ]
+
+
+def pairs(webhook_path: str, connections: int, custom: SeededFields | None = None) -> list[Pair]:
     def rest(method: str, body: str) -> Request:
         return Request("POST", webhook_path + method, body)
 
@@ -238,4 +292,4 @@ def pairs(webhook_path: str, connections: int) -> list[Pair]:
             target=Target("items", {"sqlite": 5000, "postgresql": 1500}),
         ),
     ]
-    return found
+    return found + custom_pairs(rest, custom)

@@ -4,6 +4,10 @@ Each lead gets a phone and an e-mail in ``crm_field_multi``. Stages are spread e
 five seeded stages and amounts evenly over 0..99,999, so the list scenario's filter
 (``STATUS_ID`` = one stage and ``>=OPPORTUNITY`` 70,000) hits 1/5 x 3/10 = 6% of the leads.
 Creation dates spread over three years and grow with the id, as they do in a real portal.
+
+Before the leads, 20 custom fields are defined (``bench/customfields.py``) through the service
+``crm.lead.userfield.add`` uses, so each single-valued one has its index; the leads then carry
+values for them in ``crm_lead.uf``, in the stored form the server writes.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 
+from bench import customfields
+from bench.customfields import SeededFields, Values
 from bench.progress import Progress
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
 from leadcrm.crm.multifields.tables import multifields
 from leadcrm.crm.multifields.types import TYPES
 from leadcrm.crm.statuses.tables import statuses
+from leadcrm.crm.userfields.storage import VALUES_COLUMN
 from leadcrm.users.service import utcnow
 
 FILTER_STATUS = "IN_PROCESS"
@@ -46,6 +53,8 @@ class SeedReport:
     seconds: float
     analyze_seconds: float
     filter_matches: int
+    custom_fields: int = 0
+    custom: SeededFields | None = None  # the definitions, their values and filters' matches
 
     @property
     def leads_per_second(self) -> float:
@@ -113,7 +122,12 @@ def _stages(engine: Engine) -> list[tuple[str, str]]:
 
 
 def _chunk(
-    first: int, count: int, total: int, stages: list[tuple[str, str]], rng: random.Random
+    first: int,
+    count: int,
+    total: int,
+    stages: list[tuple[str, str]],
+    rng: random.Random,
+    custom: Values | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     start = utcnow() - SPAN - timedelta(days=1)
     slot = SPAN.total_seconds() / total
@@ -163,6 +177,8 @@ def _chunk(
                 c["UTM_SOURCE"]: UTM[lead_id % len(UTM)],
             }
         )
+        if custom is not None:
+            lead_rows[-1][VALUES_COLUMN] = custom.stored(lead_id, created, random_)
         block, line = divmod(lead_id, 10000)
         email = f"{first_name}.{last_name}.{lead_id}@example.com".lower()
         multi_rows.append(
@@ -212,13 +228,33 @@ def filter_matches(engine: Engine) -> int:
         )
 
 
-def seed(engine: Engine, total: int, *, random_seed: int = 20261126) -> SeedReport:
-    """Write ``total`` leads with ids 1..total into a migrated, lead-less database."""
+def seed(
+    engine: Engine,
+    total: int,
+    *,
+    custom_fields: int = customfields.DEFAULT_COUNT,
+    random_seed: int = 20261126,
+) -> SeedReport:
+    """Write ``total`` leads with ids 1..total into a migrated, lead-less database, after
+    defining ``custom_fields`` custom fields (0, or 20 and more)."""
     with engine.connect() as conn:
         present = conn.execute(select(func.count()).select_from(leads)).scalar_one()
     if present:
         raise RuntimeError(f"the database already holds {present} leads")
     stages = _stages(engine)
+    started = time.perf_counter()
+    seeded: SeededFields | None = None
+    values: Values | None = None
+    if custom_fields:
+        with engine.begin() as conn:
+            definitions = customfields.define(conn, custom_fields)
+        seeded = customfields.describe(definitions)
+        values = Values(seeded)
+        sample_rng = random.Random(random_seed)
+        samples = [values.stored(i, utcnow(), sample_rng.random) for i in range(1, 2001)]
+        samples.append(customfields.filled(values.wire_as_stored()))
+        customfields.check(definitions, samples)
+    definitions_seconds = time.perf_counter() - started
     rng = random.Random(random_seed)
     progress = Progress("seeding", total, "leads")
     multi_count = 0
@@ -228,14 +264,18 @@ def seed(engine: Engine, total: int, *, random_seed: int = 20261126) -> SeedRepo
             in_transaction = 0
             while written < total and in_transaction < TRANSACTION:
                 count = min(CHUNK, total - written, TRANSACTION - in_transaction)
-                lead_rows, multi_rows = _chunk(written + 1, count, total, stages, rng)
+                lead_rows, multi_rows = _chunk(written + 1, count, total, stages, rng, values)
+                if seeded is not None:
+                    seeded.values += sum(
+                        customfields.value_count(row[VALUES_COLUMN]) for row in lead_rows
+                    )
                 _insert_many(conn, leads, lead_rows)
                 _insert_many(conn, multifields, multi_rows)
                 written += count
                 in_transaction += count
                 multi_count += len(multi_rows)
                 progress.advance(count)
-    seconds = progress.close()
+    seconds = progress.close() + definitions_seconds
     analyze_started = time.perf_counter()
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
@@ -250,4 +290,14 @@ def seed(engine: Engine, total: int, *, random_seed: int = 20261126) -> SeedRepo
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
     analyze_seconds = time.perf_counter() - analyze_started
-    return SeedReport(total, multi_count, seconds, analyze_seconds, filter_matches(engine))
+    if seeded is not None:
+        seeded.stage_matches, seeded.code_matches = customfields.count_matches(engine, seeded)
+    return SeedReport(
+        total,
+        multi_count,
+        seconds,
+        analyze_seconds,
+        filter_matches(engine),
+        custom_fields=seeded.count if seeded is not None else 0,
+        custom=seeded,
+    )

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
-from bench import databases, scenarios
+from bench import customfields, databases, scenarios
+from bench.customfields import SeededFields
 from bench.run import _fill
 from bench.seed import seed
 from leadcrm.app import create_app
@@ -36,6 +37,7 @@ def _short(statement: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.statements")
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--custom-fields", type=int, default=customfields.DEFAULT_COUNT)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="leadcrm-statements-") as tmp:
         database = databases.create(args.db, Path(tmp))
@@ -43,14 +45,15 @@ def main() -> None:
             settings = Settings(database_url=database.url, var_dir=Path(tmp), bench_endpoints=True)
             runtime = Runtime.from_settings(settings)
             webhook = prepare(runtime)
-            seed(runtime.engine, LEADS)
-            _report(runtime, "/" + webhook.split("://", 1)[1].split("/", 1)[1])
+            seeded = seed(runtime.engine, LEADS, custom_fields=args.custom_fields)
+            path = "/" + webhook.split("://", 1)[1].split("/", 1)[1]
+            _report(runtime, path, seeded.custom)
             runtime.engine.dispose()
         finally:
             database.drop()
 
 
-def _report(runtime: Runtime, webhook_path: str) -> None:
+def _report(runtime: Runtime, webhook_path: str, custom: SeededFields | None) -> None:
     seen: list[str] = []
     checkouts = [0]
 
@@ -63,7 +66,7 @@ def _report(runtime: Runtime, webhook_path: str) -> None:
         checkouts[0] += 1
 
     with TestClient(create_app(runtime)) as client:
-        for pair in scenarios.pairs(webhook_path, 1):
+        for pair in scenarios.pairs(webhook_path, 1, custom):
             if pair.key.endswith("-c1"):
                 continue
             for side, request in (("leadcrm", pair.leadcrm), ("bare", pair.bare)):
