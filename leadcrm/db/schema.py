@@ -1,6 +1,7 @@
 """Every table, imported so the shared metadata is complete for migrations and tests."""
 
 from leadcrm.crm.currencies import tables as _currencies
+from leadcrm.crm.layouts import tables as _layouts
 from leadcrm.crm.leads import tables as _leads
 from leadcrm.crm.multifields import tables as _multifields
 from leadcrm.crm.statuses import tables as _statuses
@@ -23,4 +24,5 @@ _TABLE_MODULES = (
     _userfields,
     _events,
     _files,
+    _layouts,
 )

@@ -31,6 +31,7 @@ METHOD_MODULES = (
     "leadcrm.crm.statuses.methods",
     "leadcrm.crm.leads.methods",
     "leadcrm.crm.userfields.methods",
+    "leadcrm.crm.layouts.methods",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table
@@ -41,3 +42,19 @@ def register_owner(owner: Owner) -> Owner:
 
 def owner(entity_id: str) -> Owner:
     return _owners[entity_id]
+
+
+# Called in the transaction that deletes a definition, with its owner and field name, so
+# that what refers to the field by name (card layouts) lets go of it.
+FieldRemoved = Callable[[Connection, Owner, str], None]
+_on_field_removed: list[FieldRemoved] = []
+
+
+def when_field_removed(hook: FieldRemoved) -> FieldRemoved:
+    _on_field_removed.append(hook)
+    return hook
+
+
+def field_removed(conn: Connection, owner: Owner, field_name: str) -> None:
+    for hook in _on_field_removed:
+        hook(conn, owner, field_name)

@@ -18,7 +18,7 @@ from leadcrm.catalogue.kinds import parse_flag
 from leadcrm.crm.userfields import storage
 from leadcrm.crm.userfields.definitions import MAX_DEFINITIONS, Definition, load
 from leadcrm.crm.userfields.labels import LABELS, in_language, labels_on_add, labels_on_update
-from leadcrm.crm.userfields.owners import Owner
+from leadcrm.crm.userfields.owners import Owner, field_removed
 from leadcrm.crm.userfields.tables import enum_items, schema_versions, user_fields
 from leadcrm.crm.userfields.types import USER_TYPES
 from leadcrm.events.record import Change, record
@@ -220,6 +220,7 @@ def delete_definition(conn: Connection, *, owner: Owner, field_id: int, user_id:
     storage.remove_values(conn, owner.table, field_id)
     conn.execute(delete(enum_items).where(enum_items.c.field_id == field_id))
     conn.execute(delete(user_fields).where(user_fields.c.id == field_id))
+    field_removed(conn, owner, current.field_name)
     record(
         conn,
         changes=[_change(owner, "USERFIELDDELETE", field_id, current.field_name)],
