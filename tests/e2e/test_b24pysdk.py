@@ -301,3 +301,67 @@ def test_a_file_value_uploads_and_downloads(client: Any) -> None:
     assert downloaded.status_code == 200
     assert downloaded.content == content
     assert requests.get(second["downloadUrl"], timeout=10).content == b"a"
+
+
+# --- lead card layouts (crm.lead.details.configuration.*) ------------------------------------
+
+
+def test_lead_card_layout_set_and_get_through_the_sdk(client: Any) -> None:
+    configuration = client.crm.lead.details.configuration
+    data = [
+        {
+            "name": "main",
+            "title": "About the Lead",
+            "type": "section",
+            "elements": [{"name": "TITLE"}, {"name": "PHONE", "optionFlags": 1}],
+        },
+        {
+            "name": "additional",
+            "title": "Additional",
+            "type": "section",
+            "elements": [{"name": "COMMENTS", "options": {"rows": 3}}],
+        },
+    ]
+    expected = [
+        {
+            "name": "main",
+            "title": "About the Lead",
+            "type": "section",
+            "elements": [
+                {"name": "TITLE", "optionFlags": "0"},
+                {"name": "PHONE", "optionFlags": "1"},
+            ],
+        },
+        {
+            "name": "additional",
+            "title": "Additional",
+            "type": "section",
+            "elements": [{"name": "COMMENTS", "optionFlags": "0", "options": {"rows": 3}}],
+        },
+    ]
+    # The server is shared by the session: start from no personal layout of user 1.
+    assert configuration.reset(scope="P", extras={"leadCustomerType": 1}).result is True
+    assert configuration.get().result is None
+
+    assert configuration.set(data, scope="P", extras={"leadCustomerType": 1}).result is True
+    assert configuration.get().result == expected
+    assert configuration.get(scope="P", user_id=1, extras={"leadCustomerType": 1}).result == (
+        expected
+    )
+    assert configuration.get(scope="P", extras={"leadCustomerType": 2}).result is None
+    # The SDK's schemas parse the answer.
+    main, additional = configuration.get().values
+    assert (main.name, main.title, main.type) == ("main", "About the Lead", "section")
+    assert [(e.name, e.option_flags) for e in main.elements] == [
+        ("TITLE", False),
+        ("PHONE", True),
+    ]
+    assert additional.elements[0].options == {"rows": 3}
+
+    assert configuration.reset(scope="P", extras={"leadCustomerType": 1}).result is True
+    assert configuration.get().result is None
+
+    with pytest.raises(BitrixAPIBadRequest) as raised:
+        configuration.set([], scope="P").call()
+    assert raised.value.error_description == "There are no data to write."
+    assert raised.value.status_code == 400

@@ -27,6 +27,9 @@ def parse_sections(raw: object, *, field_named: FieldNamer) -> list[dict[str, An
         raise crm_error("Parameter 'data' must be array.")
     if not raw:
         raise crm_error("There are no data to write.")
+    if _holds_nul(raw):
+        # PostgreSQL's JSON cannot hold it; refused on both databases alike.
+        raise crm_error("The data must not contain a NUL character.")
     sections: list[dict[str, Any]] = []
     section_names: set[str] = set()
     placed: set[str] = set()
@@ -39,6 +42,16 @@ def parse_sections(raw: object, *, field_named: FieldNamer) -> list[dict[str, An
             section["elements"].append(_element(i, j, element, field_named, placed))
         sections.append(section)
     return sections
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _text(value: object) -> str | None:
