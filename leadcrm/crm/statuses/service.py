@@ -73,6 +73,11 @@ DIRECTORIES: dict[str, Directory] = {
     for d in (
         Directory(STAGES, "Lead stages", 21, _STAGE_CODE, entity_type_id=1),
         Directory("SOURCE", "Sources"),
+        # The client directories contacts and companies take their types from.
+        Directory("CONTACT_TYPE", "Contact type"),
+        Directory("COMPANY_TYPE", "Company type"),
+        Directory("EMPLOYEES", "Number of employees"),
+        Directory("INDUSTRY", "Industry"),
         Directory("HONORIFIC", "Inquiries"),
     )
 }

@@ -651,8 +651,51 @@ def test_entity_types_lists_the_directories_held(api: Api) -> None:
             "ENTITY_TYPE_ID": 1,
         },
         {"ID": "SOURCE", "NAME": "Sources"},
+        {"ID": "CONTACT_TYPE", "NAME": "Contact type"},
+        {"ID": "COMPANY_TYPE", "NAME": "Company type"},
+        {"ID": "EMPLOYEES", "NAME": "Number of employees"},
+        {"ID": "INDUSTRY", "NAME": "Industry"},
         {"ID": "HONORIFIC", "NAME": "Inquiries"},
     ]
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "codes"),
+    [
+        ("CONTACT_TYPE", ["CLIENT", "SUPPLIER", "PARTNER", "OTHER"]),
+        ("COMPANY_TYPE", ["CUSTOMER", "SUPPLIER", "COMPETITOR", "PARTNER", "OTHER"]),
+        ("EMPLOYEES", ["EMPLOYEES_1", "EMPLOYEES_2", "EMPLOYEES_3", "EMPLOYEES_4"]),
+        (
+            "INDUSTRY",
+            [
+                "IT",
+                "TELECOM",
+                "MANUFACTURING",
+                "BANKING",
+                "CONSULTING",
+                "FINANCE",
+                "GOVERNMENT",
+                "DELIVERY",
+                "ENTERTAINMENT",
+                "NOTPROFIT",
+                "OTHER",
+            ],
+        ),
+    ],
+)
+def test_client_directories_hold_the_bitrix24_system_items(
+    api: Api, entity_id: str, codes: list[str]
+) -> None:
+    items = api.call("crm.status.list", {"filter": {"ENTITY_ID": entity_id}})
+    assert [i["STATUS_ID"] for i in items] == codes
+    assert {i["SYSTEM"] for i in items} == {"Y"}
+    assert [i["SORT"] for i in items] == [str(10 * (n + 1)) for n in range(len(codes))]
+    # Writable like every non-stage directory: an item of one's own, then gone again.
+    new_id = api.call(
+        "crm.status.add", {"fields": {"ENTITY_ID": entity_id, "STATUS_ID": "MINE", "NAME": "Mine"}}
+    )
+    assert api.call("crm.status.get", {"id": new_id})["ENTITY_ID"] == entity_id
+    assert api.call("crm.status.delete", {"id": new_id}) is True
 
 
 def test_entity_items_lists_by_sort_with_integer_sort(api: Api) -> None:
