@@ -197,14 +197,15 @@ def test_honorifics_are_seeded(api: Api) -> None:
 def test_list_without_parameters_returns_every_item_by_sort(api: Api) -> None:
     response = api.post("crm.status.list")
     body = response.json()
-    assert body["total"] == 5 + 12 + 4
+    # Stages, sources, honorifics, then contact types, company types, employees, industries.
+    assert body["total"] == 5 + 12 + 4 + 4 + 5 + 4 + 11
     sorts = [int(item["SORT"]) for item in body["result"]]
     assert sorts == sorted(sorts)
     assert "next" not in body
 
 
 def test_list_pages_by_50(api: Api) -> None:
-    for n in range(35):
+    for n in range(11):  # 45 seeded items + 11 = 56
         api.call(
             "crm.status.add",
             {"fields": {"ENTITY_ID": "SOURCE", "STATUS_ID": f"S{n}", "NAME": f"Source {n}"}},
