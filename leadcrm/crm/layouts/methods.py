@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from leadcrm.crm.ids import MAX_ID, whole_number
 from leadcrm.crm.layouts import service
 from leadcrm.crm.layouts.sections import parse_sections
 from leadcrm.crm.layouts.service import COMMON, PERSONAL, LayoutKey, Scope
 from leadcrm.crm.leads.card import CUSTOMER_TYPES, LEAD_ENTITY_TYPE_ID, SIMPLE_LEAD, field_namer
 from leadcrm.crm.leads.userfields import LEAD_OWNER
 from leadcrm.rest.call import Call
-from leadcrm.rest.errors import access_denied, crm_error
+from leadcrm.rest.errors import crm_error
 from leadcrm.rest.registry import method
 from leadcrm.users.service import utcnow
 from leadcrm.users.tables import users
@@ -37,12 +38,12 @@ def _scope(call: Call) -> Scope:
 
 def _user_id(call: Call) -> int:
     raw = call.params.get("userId")
-    if raw is None or raw == "" or raw == 0 or raw == "0":
+    if raw is None or raw == "":
         return call.user_id
-    text = str(raw) if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
-    if not (text.isascii() and text.isdigit()) or int(text) >= 2**31:
+    number = whole_number(raw)
+    if number is None or number > MAX_ID:
         raise crm_error("Parameter 'userId' must be a user ID.")
-    return int(text)
+    return number or call.user_id
 
 
 def _customer_type(call: Call) -> int:
@@ -54,10 +55,10 @@ def _customer_type(call: Call) -> int:
     sent = next((v for k, v in extras.items() if str(k).lower() in _CUSTOMER_TYPE_KEYS), None)
     if sent is None:
         return SIMPLE_LEAD
-    text = str(sent) if isinstance(sent, (int, str)) and not isinstance(sent, bool) else ""
-    if text not in {str(t) for t in CUSTOMER_TYPES}:
+    customer_type = whole_number(sent)
+    if customer_type is None or customer_type not in CUSTOMER_TYPES:
         raise crm_error("The lead customer type must be 1 or 2.")
-    return int(text)
+    return customer_type
 
 
 def _key(call: Call, *, others_need_admin: bool) -> LayoutKey:
@@ -68,8 +69,8 @@ def _key(call: Call, *, others_need_admin: bool) -> LayoutKey:
     user_id = _user_id(call) if scope == PERSONAL else 0
     customer_type = _customer_type(call)
     someone_elses = scope == PERSONAL and user_id != call.user_id
-    if (someone_elses or (scope == COMMON and others_need_admin)) and not call.principal.is_admin:
-        raise access_denied()
+    if someone_elses or (scope == COMMON and others_need_admin):
+        call.require_admin()
     return LayoutKey.of(
         entity_type_id=LEAD_ENTITY_TYPE_ID, variant=customer_type, scope=scope, user_id=user_id
     )

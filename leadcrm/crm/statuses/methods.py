@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from leadcrm.catalogue.kinds import parse_flag
+from leadcrm.crm.ids import whole_number
 from leadcrm.crm.statuses import service
 from leadcrm.crm.statuses.fields import STATUS_FIELDS
 from leadcrm.listing import parse_list
@@ -113,11 +114,10 @@ def status_entity_items(call: Call) -> list[dict[str, object]]:
 
 
 def _id(call: Call) -> int:
-    raw = call.params.get("id")
-    text = str(raw).strip() if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
-    if not text.isdigit() or int(text) <= 0:
+    number = whole_number(call.params.get("id"))
+    if not number:
         raise crm_error("Invalid identifier.")
-    return int(text)
+    return number
 
 
 def _fields(call: Call, *, creating: bool) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from leadcrm.crm.ids import parse_entity_id
 from leadcrm.crm.leads.userfields import LEAD_OWNER
 from leadcrm.crm.userfields import service
 from leadcrm.crm.userfields.fields import ENUM_ITEM_FIELDS, USERFIELD_FIELDS, describe_briefly
@@ -18,12 +19,8 @@ from leadcrm.rest.registry import method
 
 
 def _id(call: Call) -> int:
-    raw = call.params.get("id")
-    text = str(raw).strip() if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
     # An id past any stored one is valid and simply not found, as the get page reads.
-    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
-        raise crm_error("ID is not defined or invalid.")
-    return int(text)
+    return parse_entity_id(call.params.get("id"))
 
 
 def _fields(call: Call) -> Mapping[str, Any]:

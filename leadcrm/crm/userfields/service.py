@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, cast, delete, func, insert, select, update
 
 from leadcrm.catalogue.kinds import parse_flag
+from leadcrm.crm.ids import whole_number
 from leadcrm.crm.userfields import storage
 from leadcrm.crm.userfields.definitions import MAX_DEFINITIONS, Definition, load
 from leadcrm.crm.userfields.labels import LABELS, in_language, labels_on_add, labels_on_update
@@ -239,8 +240,7 @@ def _list_items(sent: object) -> list[Mapping[str, Any]]:
 
 
 def _item_id(raw: object) -> int | None:
-    text = str(raw).strip() if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
-    return int(text) if text.isdigit() else None
+    return whole_number(raw)
 
 
 def _apply_list(
