@@ -274,7 +274,11 @@ def test_the_documented_get_of_a_missing_item_is_not_found(api: Api) -> None:
     _assert_error(api, "crm.status.get", {"id": 123}, NOT_FOUND)
 
 
-@pytest.mark.parametrize("params", [{}, {"id": "abc"}, {"id": 0}, {"id": -5}, {"id": True}])
+@pytest.mark.parametrize(
+    "params",
+    # "²" is a digit to str.isdigit() but not to int().
+    [{}, {"id": "abc"}, {"id": 0}, {"id": -5}, {"id": True}, {"id": "²"}],
+)
 def test_get_refuses_an_invalid_identifier(api: Api, params: dict[str, Any]) -> None:
     _assert_error(api, "crm.status.get", params, "Invalid identifier.")
 
