@@ -81,3 +81,18 @@ class Api:
                 user_id = create_user(conn, name=name, zone=self.runtime.zone)
             _, code = create_webhook(conn, user_id=user_id, scopes=scopes)
         return user_id, f"/rest/{user_id}/{code}/"
+
+
+def add_clients(api: Api, *, contacts: int = 0, companies: int = 0) -> None:
+    """Contacts 1..``contacts`` and companies 1..``companies`` on a fresh database, for tests
+    that bind leads to clients by id (a binding to an entity that does not exist is refused)."""
+    commands = {
+        **{f"c{n}": f"crm.contact.add?fields[NAME]=Contact+{n}" for n in range(1, contacts + 1)},
+        **{f"o{n}": f"crm.company.add?fields[TITLE]=Company+{n}" for n in range(1, companies + 1)},
+    }
+    if commands:
+        result = api.call("batch", {"halt": 1, "cmd": commands})
+        assert not result["result_error"], result
+        added = result["result"]
+        assert [added[f"c{n}"] for n in range(1, contacts + 1)] == list(range(1, contacts + 1))
+        assert [added[f"o{n}"] for n in range(1, companies + 1)] == list(range(1, companies + 1))

@@ -40,6 +40,8 @@ class Field:
     # Always holds a value (a default or the server's own): stored NOT NULL, and an empty
     # value sent for it means "the default" on add and "unchanged" on update.
     always_set: bool = False
+    # A directory field that takes its directory's first item when a new entity leaves it out.
+    default_first: bool = False
     condition: Condition | None = field(default=None, compare=False)
     # A value kept inside the row but not as a column of its own (a custom field's, in the
     # row's JSON): the SQL that reads it, so filters and orders treat it as a column.

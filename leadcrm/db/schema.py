@@ -1,5 +1,7 @@
 """Every table, imported so the shared metadata is complete for migrations and tests."""
 
+from leadcrm.crm.companies import tables as _companies
+from leadcrm.crm.contacts import tables as _contacts
 from leadcrm.crm.currencies import tables as _currencies
 from leadcrm.crm.layouts import tables as _layouts
 from leadcrm.crm.leads import tables as _leads
@@ -20,6 +22,8 @@ _TABLE_MODULES = (
     _statuses,
     _currencies,
     _leads,
+    _contacts,
+    _companies,
     _multifields,
     _userfields,
     _events,

@@ -30,6 +30,9 @@ METHOD_MODULES = (
     "leadcrm.crm.currencies.methods",
     "leadcrm.crm.statuses.methods",
     "leadcrm.crm.leads.methods",
+    "leadcrm.crm.contacts.methods",
+    "leadcrm.crm.companies.methods",
+    "leadcrm.crm.leads.contact_methods",
     "leadcrm.crm.userfields.methods",
     "leadcrm.crm.layouts.methods",
 )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from leadcrm.crm.leads import service as lead_service
+from leadcrm.crm.entities import service as lead_service
 from leadcrm.crm.userfields import service as userfield_service
 from leadcrm.events.tables import event_records
 from tests.crm.leads.test_add import database_rows, php_query

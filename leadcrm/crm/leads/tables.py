@@ -1,10 +1,10 @@
 """The lead table, derived from the lead catalogue, and the lead's contact bindings."""
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, Table, false
+from sqlalchemy import Column, Index
 
+from leadcrm.crm.bindings.relation import Relation, binding_table
 from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.crm.userfields.storage import VALUES_COLUMN, values_type
-from leadcrm.db.metadata import metadata
 
 leads = LEAD_FIELDS.table(
     "crm_lead",
@@ -23,12 +23,15 @@ leads = LEAD_FIELDS.table(
     ),
 )
 
-lead_contacts = Table(
-    "crm_lead_contact",
-    metadata,
-    Column("lead_id", Integer, ForeignKey("crm_lead.id", ondelete="CASCADE"), primary_key=True),
-    Column("contact_id", Integer, primary_key=True),
-    Column("sort", Integer, nullable=False),
-    Column("is_primary", Boolean, nullable=False, server_default=false()),
-    Index("ix_crm_lead_contact_contact", "contact_id"),
+lead_contacts = binding_table(
+    "crm_lead_contact", owner="lead_id", owner_table="crm_lead", target="contact_id"
+)
+LEAD_CONTACTS = Relation(
+    table=lead_contacts,
+    owner="lead_id",
+    target="contact_id",
+    owner_table=leads,
+    primary_column="contact_id",
+    owner_entity="LEAD",
+    target_entity="CONTACT",
 )

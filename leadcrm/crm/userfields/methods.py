@@ -91,29 +91,16 @@ def _list(call: Call, owner: Owner) -> Page:
     return Page(items, len(items), None)
 
 
-@method("crm.lead.userfield.add", scope="crm", writes=True)
-def lead_userfield_add(call: Call) -> int:
-    return _add(call, LEAD_OWNER)
+def register_userfield_methods(prefix: str, owner: Owner) -> None:
+    """``prefix``: crm.lead.userfield, crm.contact.userfield, crm.company.userfield."""
+    method(f"{prefix}.add", scope="crm", writes=True)(lambda call: _add(call, owner))
+    method(f"{prefix}.update", scope="crm", writes=True)(lambda call: _update(call, owner))
+    method(f"{prefix}.get", scope="crm")(lambda call: _get(call, owner))
+    method(f"{prefix}.list", scope="crm")(lambda call: _list(call, owner))
+    method(f"{prefix}.delete", scope="crm", writes=True)(lambda call: _delete(call, owner))
 
 
-@method("crm.lead.userfield.update", scope="crm", writes=True)
-def lead_userfield_update(call: Call) -> bool:
-    return _update(call, LEAD_OWNER)
-
-
-@method("crm.lead.userfield.get", scope="crm")
-def lead_userfield_get(call: Call) -> dict[str, Any]:
-    return _get(call, LEAD_OWNER)
-
-
-@method("crm.lead.userfield.list", scope="crm")
-def lead_userfield_list(call: Call) -> Page:
-    return _list(call, LEAD_OWNER)
-
-
-@method("crm.lead.userfield.delete", scope="crm", writes=True)
-def lead_userfield_delete(call: Call) -> bool:
-    return _delete(call, LEAD_OWNER)
+register_userfield_methods("crm.lead.userfield", LEAD_OWNER)
 
 
 @method("crm.userfield.types", scope="crm", transactional=False)

@@ -6,7 +6,7 @@ and kept files read the database once for all the items of a call (a batch's add
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,19 +15,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from leadcrm.catalogue.kinds import FieldValueError
+from leadcrm.crm.existence import existing
 from leadcrm.crm.references import References, Wanted
 from leadcrm.crm.userfields.codec import CRM_PREFIXES, parse_one
 from leadcrm.crm.userfields.definitions import Definition, UserFields
 from leadcrm.files.service import Upload, parse_upload
 
-# Which IDs of an entity exist, for `crm` bindings; each entity's package registers its own.
-BindingCheck = Callable[[Connection, set[int]], set[int]]
-_binding_checks: dict[str, BindingCheck] = {}
 _ENTITY_BY_PREFIX = {prefix: entity for entity, prefix in CRM_PREFIXES.items()}
-
-
-def register_binding_check(entity: str, check: BindingCheck) -> None:
-    _binding_checks[entity] = check
 
 
 @dataclass(slots=True)
@@ -270,10 +264,7 @@ def check_references(
                 for one in _each(value):
                     entity, number = _binding(by_key[key], one)
                     bindings.setdefault(entity, set()).add(number)
-    found_bindings = {
-        entity: _binding_checks[entity](conn, ids) if entity in _binding_checks else ids
-        for entity, ids in bindings.items()
-    }
+    found_bindings = {entity: existing(conn, entity, ids) for entity, ids in bindings.items()}
     for index, item in enumerate(items):
         kept = kept_files[index] if kept_files is not None else {}
         for key, value in list(item.values.items()):

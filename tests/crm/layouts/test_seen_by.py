@@ -16,7 +16,7 @@ import pytest
 
 from leadcrm.crm.leads.card import layout_seen_by
 from tests.crm.layouts.test_doc_examples import get_layout, section, set_layout
-from tests.support import Api
+from tests.support import Api, add_clients
 
 REPEAT_HIDDEN = {"PHONE", "EMAIL", "WEB", "IM", "LINK"}
 
@@ -42,6 +42,12 @@ def default_main(api: Api, *, repeat: bool) -> dict[str, Any]:
         if not (repeat and (n in REPEAT_HIDDEN or n.startswith("ADDRESS")))
     ]
     return section("main", "About the lead", *names)
+
+
+@pytest.fixture(autouse=True)
+def clients(api: Api) -> None:
+    """The contacts and companies the leads below name."""
+    add_clients(api, contacts=5, companies=9)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import inspect, text
 
-from leadcrm.crm.leads import service as lead_service
+from leadcrm.crm.entities import service as lead_service
 from tests.crm.leads.test_core import DOC_ADD
 from tests.support import Api
 
@@ -223,6 +223,7 @@ FULL_LEAD: dict[str, Any] = {
 }
 
 
+@pytest.mark.usefixtures("clients")
 def test_every_writable_field_is_stored_and_read_back_as_the_docs_render_it(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -318,6 +319,7 @@ def test_read_only_and_unknown_fields_are_silently_ignored(
     assert get(api, lead_id) == {**EMPTY_LEAD, "ID": str(lead_id), "TITLE": "Kept"}
 
 
+@pytest.mark.usefixtures("clients")
 def test_a_returning_lead_is_one_added_with_a_company_or_a_contact(api: Api) -> None:
     for fields, returning, company in (
         ({"COMPANY_ID": 3}, "Y", "3"),
@@ -332,6 +334,7 @@ def test_a_returning_lead_is_one_added_with_a_company_or_a_contact(api: Api) -> 
         assert (lead["IS_RETURN_CUSTOMER"], lead["COMPANY_ID"]) == (returning, company), fields
 
 
+@pytest.mark.usefixtures("clients")
 def test_contact_ids_make_the_first_contact_the_primary_one(api: Api) -> None:
     lead_id = api.call("crm.lead.add", {"fields": {"CONTACT_IDS": [12, "11", 12]}})
     lead = get(api, lead_id)
@@ -547,6 +550,7 @@ ENCODED_ADD = {
 }
 
 
+@pytest.mark.usefixtures("clients")
 def test_upper_case_parameter_names_work_as_lower_case_ones(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -560,6 +564,7 @@ def test_upper_case_parameter_names_work_as_lower_case_ones(
     assert lower["HAS_IMOL"] == lower["HAS_PHONE"] == lower["HAS_EMAIL"] == "Y"
 
 
+@pytest.mark.usefixtures("clients")
 def test_a_form_body_and_a_query_string_add_the_same_lead_as_json(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:

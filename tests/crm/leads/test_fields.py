@@ -153,6 +153,7 @@ def test_get_answers_every_single_valued_field_and_the_derived_ones_are_read_onl
 # -- values -------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("clients")
 def test_values_travel_as_the_docs_show_them(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     freeze(monkeypatch)
     lead_id = api.call(

@@ -174,6 +174,7 @@ def test_get_of_an_unknown_lead_is_not_found(api: Api) -> None:
 # -- delete -------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("clients")
 def test_the_documented_delete_answers_true_and_removes_the_lead_and_its_rows(api: Api) -> None:
     kept = api.call("crm.lead.add", {"fields": {**DOC_ADD["fields"], "CONTACT_IDS": [3, 4]}})
     kept_lead = get(api, kept)

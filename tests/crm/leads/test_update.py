@@ -73,6 +73,7 @@ def test_the_documented_request_answers_true(api: Api, monkeypatch: pytest.Monke
     }
 
 
+@pytest.mark.usefixtures("clients")
 def test_only_the_fields_sent_change(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = freeze(monkeypatch)
     lead_id = api.call("crm.lead.add", {"fields": FULL_FIELDS})
@@ -86,6 +87,7 @@ def test_only_the_fields_sent_change(api: Api, monkeypatch: pytest.MonkeyPatch) 
     }
 
 
+@pytest.mark.usefixtures("clients")
 def test_every_writable_field_can_be_changed_and_cleared(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,6 +107,7 @@ def test_every_writable_field_can_be_changed_and_cleared(
     assert lead["IS_RETURN_CUSTOMER"] == "N"
 
 
+@pytest.mark.usefixtures("clients")
 def test_empty_values_keep_the_fields_that_always_hold_one(api: Api) -> None:
     lead_id = api.call("crm.lead.add", {"fields": FULL_FIELDS})
     before = get(api, lead_id)
@@ -120,6 +123,7 @@ def test_empty_values_keep_the_fields_that_always_hold_one(api: Api) -> None:
     assert {k: v for k, v in _changed(before, after).items() if k != "DATE_MODIFY"} == {}
 
 
+@pytest.mark.usefixtures("clients")
 def test_an_empty_fields_map_only_touches_the_modification(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -237,6 +241,7 @@ def test_conversion_is_a_stage_change_that_creates_nothing(
     )
 
 
+@pytest.mark.usefixtures("clients")
 def test_an_update_that_sets_a_client_makes_a_returning_lead(api: Api) -> None:
     for fields, returning in (
         ({"COMPANY_ID": 3}, "Y"),
@@ -249,6 +254,7 @@ def test_an_update_that_sets_a_client_makes_a_returning_lead(api: Api) -> None:
         assert get(api, lead_id)["IS_RETURN_CUSTOMER"] == returning, fields
 
 
+@pytest.mark.usefixtures("clients")
 def test_clearing_every_client_makes_the_lead_new_again(api: Api) -> None:
     lead_id = api.call("crm.lead.add", {"fields": {"COMPANY_ID": 3, "CONTACT_ID": 4}})
     assert get(api, lead_id)["IS_RETURN_CUSTOMER"] == "Y"

@@ -22,7 +22,7 @@ from tests.crm.userfields.test_doc_examples import (
     get_lead,
     list_fields,
 )
-from tests.support import Api
+from tests.support import Api, add_clients
 
 INVALID_CHARACTERS = (
     "Field name contains invalid characters. Allowed characters are: A-Z, 0-9 and _."
@@ -420,6 +420,7 @@ VALUE_CASES = [
     ("crm", {"LEAD": "Y", "CONTACT": "Y"}, "Q_1", UNKNOWN, "C_3", "C_3"),
     ("crm", {"LEAD": "Y", "CONTACT": "Y"}, "C_abc", UNKNOWN, "C_3", "C_3"),
     ("crm", {"LEAD": "Y", "CONTACT": "Y"}, "CO_4", UNKNOWN, "C_3", "C_3"),
+    ("crm", {"LEAD": "Y", "CONTACT": "Y"}, "C_4", UNKNOWN, "C_3", "C_3"),
     # info block bindings: positive integers
     ("iblock_element", {}, "abc", WRONG_TYPE, "5", "5"),
     ("iblock_section", {}, -1, WRONG_TYPE, 5, "5"),
@@ -438,6 +439,7 @@ def _resolve(value: Any, context: dict[str, str]) -> Any:
 def _define(api: Api, type_id: str, settings: dict[str, Any], **extra: Any) -> dict[str, str]:
     """Define UF_CRM_V; answer the context: an existing lead and an enumeration item."""
     lead_id = api.call("crm.lead.add", {"fields": {"TITLE": "anchor"}})
+    add_clients(api, contacts=3)
     field_id = add_field(
         api,
         FIELD_NAME="V",

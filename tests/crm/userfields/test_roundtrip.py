@@ -61,6 +61,7 @@ class World:
     backend: str
     users: list[int]
     leads: list[int]
+    contacts: list[int]
     directories: dict[str, list[str]]
     currencies: list[str]
     base_currency: str
@@ -70,6 +71,7 @@ class World:
 def world(api: Api, backend: str) -> World:
     users = [1] + [api.new_webhook(scopes=["crm"], name=f"Employee {i}")[0] for i in range(2)]
     targets = [api.call("crm.lead.add", {"fields": {"TITLE": f"Target {i}"}}) for i in range(3)]
+    people = [api.call("crm.contact.add", {"fields": {"NAME": f"Person {i}"}}) for i in range(3)]
     types = {item["ID"] for item in api.call("crm.status.entity.types")}
     directories = {}
     for entity in ("SOURCE", "STATUS", "INDUSTRY"):
@@ -89,6 +91,7 @@ def world(api: Api, backend: str) -> World:
         backend=backend,
         users=users,
         leads=targets,
+        contacts=people,
         directories=directories,
         currencies=[c["CURRENCY"] for c in currencies],
         base_currency=base[0],
@@ -274,8 +277,7 @@ def draw_crm(draw: Draw, world: World, definition: Definition) -> Value:
             return Value(number, str(number), str(number))
         wire = f"L_{number}"
         return Value(draw(st.sampled_from([wire, wire.lower()])), wire, wire)
-    # Contacts do not exist yet: their bindings are checked for form only.
-    wire = f"C_{draw(st.integers(1, 10**6))}"
+    wire = f"C_{draw(st.sampled_from(world.contacts))}"
     return Value(wire, wire, wire)
 
 

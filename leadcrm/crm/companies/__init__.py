@@ -1,0 +1,1 @@
+"""Companies: the organisation a lead's client belongs to."""

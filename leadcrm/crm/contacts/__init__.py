@@ -1,0 +1,1 @@
+"""Contacts: people a lead's client is made of."""

@@ -1,0 +1,1 @@
+"""The machinery every CRM entity shares: described by an ``EntityKind``, run by ``service``."""

@@ -1,0 +1,117 @@
+"""What makes one CRM entity (lead, contact, company) different from the others.
+
+The entity service does everything the same way for all of them, from this description:
+the catalogue, the table, the custom-field owner, the bindings, and a few hooks for what
+only one entity does (a lead's stage semantics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, RowMapping, Table
+
+from leadcrm.catalogue import Catalogue, Field
+from leadcrm.catalogue.kinds import FLAG, MONEY
+from leadcrm.crm.bindings.relation import Relation
+from leadcrm.crm.multifields import service as multifields
+from leadcrm.crm.references import References
+from leadcrm.crm.userfields.owners import Owner
+
+# The entity a system field of this type points at.
+REFERENCE_TYPES = {"crm_lead": "LEAD", "crm_contact": "CONTACT", "crm_company": "COMPANY"}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Fields that bind the entity to others through a relation: the list of bound ids
+    (CONTACT_IDS) and, on the relation's owner, the primary one (CONTACT_ID).
+
+    ``reverse``: the entity is the relation's target (a company's CONTACT_ID lists the
+    contacts bound to it), so it has no primary of its own."""
+
+    relation: Relation
+    many: str
+    primary: str | None = None
+    reverse: bool = False
+
+    @property
+    def other_entity(self) -> str:
+        return self.relation.owner_entity if self.reverse else self.relation.target_entity
+
+
+@dataclass(frozen=True, slots=True)
+class Writing:
+    """What a write call brings besides its values: who, the portal zone, the file cap."""
+
+    user_id: int
+    zone: ZoneInfo
+    max_file_bytes: int
+
+
+@dataclass(slots=True)
+class NewRecord:
+    """An entity's values, parsed and checked as far as that needs no database.
+
+    Custom values stay as sent: what they mean depends on definitions read in the transaction.
+    """
+
+    accepted: dict[str, Any]
+    items: dict[str, list[multifields.Item]]
+    linked: dict[str, list[int]]  # by Link.many: the ids sent
+    custom: dict[str, Any]
+    # By Link.many: the field that sent them (CONTACT_ID alone, or CONTACT_IDS), for errors.
+    sent_as: dict[str, str] = field(default_factory=dict)
+
+
+# Fill a new row's entity-specific columns (the common ones are filled already).
+FillNew = Callable[[dict[str, Any], NewRecord, References, Writing, datetime], None]
+# Add an update's entity-specific changes, given the current row and the values sent.
+FillUpdate = Callable[
+    [dict[str, Any], RowMapping, Mapping[str, Any], References, Writing, datetime], None
+]
+# After a set of rows was inserted: their ids with their rows.
+AfterAdd = Callable[[Connection, list[tuple[int, dict[str, Any]]]], None]
+
+
+def _fill_nothing(*_: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    name: str  # LEAD: the multifields' entity, and ONCRMLEAD* events
+    catalogue: Catalogue
+    table: Table
+    owner: Owner  # its custom fields
+    missing: str = "Not found"  # what update and delete answer for an id with no row
+    # The fields an add must give. Not every field *.fields calls required: the contact's
+    # fields page marks its three names required, its add page none (docs/compatibility.md).
+    required: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    fill_new: FillNew = _fill_nothing
+    fill_update: FillUpdate = _fill_nothing
+    after_add: AfterAdd = _fill_nothing
+    multifield_names: tuple[str, ...] = field(init=False)
+    column_of: dict[str, str] = field(init=False)
+    # Always-set flags and amounts with no default of their own: N and 0 when not sent.
+    always_zero: tuple[Field, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = tuple(f.name for f in self.catalogue if f.type == "crm_multifield")
+        object.__setattr__(self, "multifield_names", names)
+        columns = {f.name: f.column for f in self.catalogue if f.column is not None}
+        object.__setattr__(self, "column_of", columns)
+        zeroes = tuple(
+            f
+            for f in self.catalogue
+            if f.always_set and f.column and not f.read_only and f.kind in (FLAG, MONEY)
+        )
+        object.__setattr__(self, "always_zero", zeroes)
+
+    def event(self, action: str) -> str:
+        return f"ONCRM{self.name}{action}"

@@ -1,0 +1,53 @@
+"""The CRM entities, each registered by its own package, and the bindings between them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Column, Connection, bindparam, exists, select
+
+from leadcrm.crm.bindings.relation import Relation
+from leadcrm.crm.entities.kind import EntityKind
+from leadcrm.crm.statuses.service import UsageCheck, register_usage_check
+
+_kinds: dict[str, EntityKind] = {}
+
+
+def register_kind(kind: EntityKind) -> EntityKind:
+    """Also vetoes deleting a directory item (a stage, a source) that its rows still hold."""
+    _kinds[kind.name] = kind
+    for field in kind.catalogue:
+        if field.type == "crm_status" and field.status_type and field.column:
+            register_usage_check(field.status_type, _holds(kind.table.c[field.column]))
+    return kind
+
+
+def _holds(column: Column[Any]) -> UsageCheck:
+    statement = select(exists().where(column == bindparam("status_id")))
+
+    def in_use(conn: Connection, status_id: str) -> bool:
+        return bool(conn.execute(statement, {"status_id": status_id}).scalar())
+
+    return in_use
+
+
+def kind_named(name: str) -> EntityKind:
+    return _kinds[name]
+
+
+def all_kinds() -> Iterator[EntityKind]:
+    return iter(list(_kinds.values()))
+
+
+def relations_with(name: str, *, as_target: bool) -> Iterator[tuple[EntityKind, Relation]]:
+    """Each relation binding entities ``name`` (as its target, or as its owner), once, with the
+    kind at its owning end."""
+    seen: set[str] = set()
+    for kind in all_kinds():
+        for link in kind.links:
+            relation = link.relation
+            end = relation.target_entity if as_target else relation.owner_entity
+            if end == name and relation.table.name not in seen:
+                seen.add(relation.table.name)
+                yield _kinds[relation.owner_entity], relation

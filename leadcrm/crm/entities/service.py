@@ -1,0 +1,544 @@
+"""Add, update, get, delete and list any CRM entity, as plain functions over one transaction.
+
+Everything here is driven by the entity's ``EntityKind``: its catalogue says what may be
+written and how, its owner which custom fields it has, its links which bindings its fields
+write. What only one entity does is in its own package, behind the kind's hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, RowMapping, bindparam, delete, select, update
+
+from leadcrm.crm.bindings import service as bindings
+from leadcrm.crm.entities.kind import REFERENCE_TYPES, EntityKind, Link, NewRecord, Writing
+from leadcrm.crm.entities.links import bind_new, link_ids, write_links
+from leadcrm.crm.entities.registry import all_kinds, relations_with
+from leadcrm.crm.existence import existing
+from leadcrm.crm.ids import MAX_ID
+from leadcrm.crm.multifields import service as multifields
+from leadcrm.crm.references import References, read_references
+from leadcrm.crm.userfields.codec import UserFieldKind
+from leadcrm.crm.userfields.definitions import UserFields, version_of
+from leadcrm.crm.userfields.output import renderer
+from leadcrm.crm.userfields.storage import VALUES_COLUMN
+from leadcrm.crm.userfields.values import (
+    CustomValues,
+    check_references,
+    custom_names,
+    defaults_of,
+    needs_base_currency,
+    parse_values,
+    wanted_by,
+)
+from leadcrm.db.bulk import insert_returning_ids
+from leadcrm.events.record import Change, record
+from leadcrm.files.service import Upload, delete_files, store_files
+from leadcrm.listing import ListQuery, run
+from leadcrm.rest.errors import RestError, crm_error
+from leadcrm.users.service import utcnow
+
+__all__ = ["NewRecord", "Page", "Writing"]
+
+# A responsible user or a bound entity of 0 means none, as in Bitrix24.
+_ZERO_IS_NONE = ("user", *REFERENCE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[dict[str, Any]]
+    total: int | None
+    next: int | None
+
+
+def _invalid(problems: list[str]) -> RestError:
+    return RestError("ERROR_CORE", " ".join(problems), 400)
+
+
+def _parse(
+    kind: EntityKind, values: Mapping[str, Any], zone: ZoneInfo, *, creating: bool
+) -> dict[str, Any]:
+    """The writable values that were sent; empty ones of always-set fields are left out."""
+    accepted, errors = kind.catalogue.parse_input(values, zone, creating=creating)
+    if creating:
+        errors += [_required(kind, name) for name in _missing(kind, accepted)]
+    if errors:
+        raise _invalid(errors)
+    kept: dict[str, Any] = {}
+    for name, value in accepted.items():
+        field = kind.catalogue.get(name)
+        assert field is not None
+        if value == 0 and field.type in _ZERO_IS_NONE and not field.multiple:
+            value = None
+        if value not in (None, "") or not field.always_set:
+            kept[name] = value
+    return kept
+
+
+def _missing(kind: EntityKind, accepted: Mapping[str, Any]) -> list[str]:
+    return [name for name in kind.required if accepted.get(name) in (None, "", [])]
+
+
+def _required(kind: EntityKind, name: str) -> str:
+    field = kind.catalogue.get(name)
+    assert field is not None
+    return f'The field "{field.title}" ({name}) is required.'
+
+
+def prepare(kind: EntityKind, values: Mapping[str, Any], zone: ZoneInfo) -> NewRecord:
+    accepted = _parse(kind, values, zone, creating=True)
+    items = _split_items(kind, accepted)
+    multifields.check_new(items)
+    sent_as: dict[str, str] = {}
+    linked = link_ids(kind, accepted, sent_as)
+    return NewRecord(accepted, items, linked, custom_names(values), sent_as)
+
+
+def prepare_many(
+    kind: EntityKind, *, values: Sequence[Mapping[str, Any]], zone: ZoneInfo
+) -> list[NewRecord | RestError]:
+    """What needs no database: each entity's values parsed and checked, or its error."""
+    prepared: list[NewRecord | RestError] = []
+    for one in values:
+        try:
+            prepared.append(prepare(kind, one, zone))
+        except RestError as error:
+            prepared.append(error)
+    return prepared
+
+
+def _split_items(kind: EntityKind, accepted: dict[str, Any]) -> dict[str, list[multifields.Item]]:
+    return {
+        name: multifields.parse_items(name, accepted.pop(name))
+        for name in kind.multifield_names
+        if name in accepted
+    }
+
+
+def add_one(
+    conn: Connection, kind: EntityKind, *, values: Mapping[str, Any], writing: Writing
+) -> int:
+    (added,) = add_prepared(
+        conn, kind, prepared=prepare_many(kind, values=[values], zone=writing.zone), writing=writing
+    )
+    if isinstance(added, RestError):
+        raise added
+    return added
+
+
+def add_prepared(
+    conn: Connection,
+    kind: EntityKind,
+    *,
+    prepared: Sequence[NewRecord | RestError],
+    writing: Writing,
+) -> list[int | RestError]:
+    """Write the prepared entities: each gets its id, or the error that kept it out.
+
+    The directories are read once for all of them and the rows written in one statement per
+    table, which is what makes a batch of adds cheap.
+    """
+    now = utcnow()
+    fields = kind.owner.fields(conn, lock=True)
+    customs = _custom_values(fields, prepared, writing, now)
+    filled = [c for c in customs if c is not None]
+    valid = [p for p in prepared if isinstance(p, NewRecord)]
+    first_of = {
+        f.status_type
+        for f in kind.catalogue
+        if f.default_first and f.status_type and any(f.name not in p.accepted for p in valid)
+    }
+    references = read_references(
+        conn,
+        kind.catalogue,
+        [p.accepted for p in valid],
+        acting_user_id=writing.user_id,
+        first_of=sorted(first_of),
+        base_currency=_needs_base_currency(kind, valid) or needs_base_currency(fields, filled),
+        also=wanted_by(fields, filled),
+    )
+    if fields.definitions:
+        check_references(conn, fields, filled, known=references)
+    found = _existing_bound(conn, kind, valid)
+    outcomes: list[int | RestError] = []
+    written: list[tuple[int, NewRecord, dict[str, Any]]] = []
+    for index, (new, custom) in enumerate(zip(prepared, customs, strict=True)):
+        if isinstance(new, RestError) or custom is None:
+            assert isinstance(new, RestError)
+            outcomes.append(new)
+            continue
+        problems = references.problems(new.accepted) + _unbound(kind, new, found) + custom.errors
+        if problems:
+            outcomes.append(_invalid(problems))
+            continue
+        outcomes.append(0)
+        row = _new_row(kind, new, references, writing, now)
+        row[VALUES_COLUMN] = _stored(conn, custom, {}, writing.user_id)
+        written.append((index, new, row))
+    ids = insert_returning_ids(conn, kind.table, [row for _, _, row in written])
+    for new_id, (index, _, _) in zip(ids, written, strict=True):
+        outcomes[index] = new_id
+    kind.after_add(conn, [(i, row) for i, (_, _, row) in zip(ids, written, strict=True)])
+    news = [(i, new) for i, (_, new, _) in zip(ids, written, strict=True)]
+    touched = bind_new(conn, kind, news)
+    multifields.insert_new(conn, entity_id=kind.name, items=[(i, n.items) for i, n in news])
+    changes = [Change(kind.event("ADD"), kind.name, i) for i in ids]
+    record(conn, changes=[*changes, *touched], user_id=writing.user_id)
+    return outcomes
+
+
+def _needs_base_currency(kind: EntityKind, valid: Sequence[NewRecord]) -> bool:
+    return "CURRENCY_ID" in kind.catalogue and any("CURRENCY_ID" not in p.accepted for p in valid)
+
+
+def _existing_bound(
+    conn: Connection, kind: EntityKind, records: Sequence[NewRecord]
+) -> dict[str, set[int]]:
+    """Of the entities the values point at (a COMPANY_ID, bound contacts), those that exist."""
+    wanted: dict[str, set[int]] = {}
+    for one in records:
+        for _, entity, number in _pointed_at(kind, one):
+            wanted.setdefault(entity, set()).add(number)
+    return {entity: existing(conn, entity, ids) for entity, ids in wanted.items()}
+
+
+def _pointed_at(kind: EntityKind, one: NewRecord) -> list[tuple[str, str, int]]:
+    """(field name, entity, id) for each entity the values name; a link's primary field is
+    checked as part of its list."""
+    linked = {name for link in kind.links for name in (link.many, link.primary) if name}
+    found = []
+    for name, value in one.accepted.items():
+        field = kind.catalogue.get(name)
+        if field is None or field.type not in REFERENCE_TYPES or name in linked:
+            continue
+        if isinstance(value, int):
+            found.append((name, REFERENCE_TYPES[field.type], value))
+    for link in kind.links:
+        name = one.sent_as.get(link.many, link.many)
+        found += [(name, link.other_entity, i) for i in one.linked.get(link.many, [])]
+    return found
+
+
+def _unbound(kind: EntityKind, one: NewRecord, found: Mapping[str, set[int]]) -> list[str]:
+    """A sentence per value naming an entity that does not exist."""
+    problems = []
+    for name, entity, number in _pointed_at(kind, one):
+        if number not in found.get(entity, set()):
+            field = kind.catalogue.get(name)
+            assert field is not None
+            problems.append(f"The field {field.title} ({name}) has an unknown value '{number}'.")
+    return problems
+
+
+def _custom_values(
+    fields: UserFields,
+    prepared: Sequence[NewRecord | RestError],
+    writing: Writing,
+    now: datetime,
+) -> list[CustomValues | None]:
+    """Each new entity's custom values, parsed, with the defaults of the fields not sent."""
+    defaults = defaults_of(fields, writing.zone, now)
+    return [
+        parse_values(
+            fields,
+            new.custom,
+            writing.zone,
+            creating=True,
+            max_file_bytes=writing.max_file_bytes,
+            now=now,
+            defaults=defaults,
+        )
+        if isinstance(new, NewRecord)
+        else None
+        for new in prepared
+    ]
+
+
+def _stored(
+    conn: Connection, custom: CustomValues, current: Mapping[str, Any], user_id: int
+) -> dict[str, Any] | None:
+    """The row's new values: ``current`` with the sent ones, new files stored first."""
+    uploads = custom.uploads()
+    if uploads:
+        file_ids = iter(store_files(conn, uploads=uploads, user_id=user_id))
+        for key, value in custom.values.items():
+            if isinstance(value, list):
+                custom.values[key] = [next(file_ids) if isinstance(v, Upload) else v for v in value]
+            elif isinstance(value, Upload):
+                custom.values[key] = next(file_ids)
+    merged = dict(current)
+    for key, value in custom.values.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged or None
+
+
+# Columns every CRM entity that has them fills the same way on add.
+_AUDIT_USER = ("created_by_id", "modify_by_id", "last_activity_by", "moved_by_id")
+_AUDIT_TIME = ("date_create", "date_modify", "last_activity_time", "moved_time")
+_ON_BY_DEFAULT = ("opened", "export")
+
+
+def _new_row(
+    kind: EntityKind, new: NewRecord, references: References, writing: Writing, now: datetime
+) -> dict[str, Any]:
+    accepted = new.accepted
+    row = {kind.column_of[name]: value for name, value in accepted.items()}
+    columns = kind.table.c
+    for f in kind.catalogue:
+        if f.default_first and f.status_type and f.column and f.name not in accepted:
+            row[f.column] = references.first_statuses.get(f.status_type)
+    if "currency_id" in columns:
+        row["currency_id"] = accepted.get("CURRENCY_ID") or references.base_currency
+    if "assigned_by_id" in columns:
+        row["assigned_by_id"] = accepted.get("ASSIGNED_BY_ID") or writing.user_id
+    for name in _ON_BY_DEFAULT:
+        if name in columns:
+            row.setdefault(name, True)
+    for name in _AUDIT_USER:
+        if name in columns:
+            row.setdefault(name, writing.user_id)
+    for name in _AUDIT_TIME:
+        if name in columns:
+            row.setdefault(name, now)
+    has = {name: [i for i in found if not i.remove] for name, found in new.items.items()}
+    if "has_phone" in columns:
+        row.update(
+            has_phone=bool(has.get("PHONE")),
+            has_email=bool(has.get("EMAIL")),
+            has_imol=any(i.value_type in ("OPENLINE", "IMOL") for i in has.get("IM", [])),
+        )
+    for f in kind.always_zero:
+        if row.get(f.column) is None:
+            row[f.column] = f.kind.parse(0, writing.zone)
+    kind.fill_new(row, new, references, writing, now)
+    return row
+
+
+def update_one(
+    conn: Connection,
+    kind: EntityKind,
+    *,
+    entity_id: int,
+    values: Mapping[str, Any],
+    writing: Writing,
+) -> None:
+    fields = kind.owner.fields(conn, lock=True)
+    current = _row(conn, kind, entity_id, for_update=True, missing=kind.missing)
+    accepted = _parse(kind, values, writing.zone, creating=False)
+    items = _split_items(kind, accepted)
+    sent_as: dict[str, str] = {}
+    linked = link_ids(kind, accepted, sent_as)
+    sent = custom_names(values)
+    custom = parse_values(
+        fields,
+        sent,
+        writing.zone,
+        creating=False,
+        max_file_bytes=writing.max_file_bytes,
+        now=utcnow(),
+    )
+    references = read_references(
+        conn,
+        kind.catalogue,
+        [accepted],
+        acting_user_id=writing.user_id,
+        base_currency=needs_base_currency(fields, [custom]),
+        also=wanted_by(fields, [custom]),
+    )
+    one = NewRecord(accepted, items, linked, sent, sent_as)
+    problems = references.problems(accepted)
+    problems += _unbound(kind, one, _existing_bound(conn, kind, [one]))
+    held = current[VALUES_COLUMN] or {}
+    if custom.values:
+        check_references(
+            conn, fields, [custom], known=references, kept_files=[_files_of(fields, held)]
+        )
+    problems += custom.errors
+    if problems:
+        raise _invalid(problems)
+    now = utcnow()
+    changes = {kind.column_of[name]: value for name, value in accepted.items()}
+    kind.fill_update(changes, current, accepted, references, writing, now)
+    changes.update(date_modify=now, modify_by_id=writing.user_id)
+    if custom.values:
+        new_values = _stored(conn, custom, held, writing.user_id)
+        changes[VALUES_COLUMN] = new_values
+        _drop_unheld_files(conn, fields, held, new_values or {})
+    for type_id, found in items.items():
+        multifields.apply(
+            conn, entity_id=kind.name, element_id=entity_id, type_id=type_id, items=found
+        )
+    if items and "has_phone" in kind.table.c:
+        present = multifields.presence(conn, entity_id=kind.name, element_id=entity_id)
+        changes.update(has_phone=present.phone, has_email=present.email, has_imol=present.open_line)
+    touched = write_links(conn, kind, entity_id=entity_id, linked=linked)
+    conn.execute(update(kind.table).where(kind.table.c.id == entity_id).values(changes))
+    change = Change(kind.event("UPDATE"), kind.name, entity_id)
+    record(conn, changes=[change, *touched], user_id=writing.user_id)
+
+
+def _files_of(fields: UserFields, values: Mapping[str, Any]) -> dict[str, set[int]]:
+    """The files each file field of a row holds."""
+    held: dict[str, set[int]] = {}
+    for definition in fields.definitions:
+        if definition.user_type.id == "file" and values.get(definition.key) is not None:
+            value = values[definition.key]
+            held[definition.key] = set(value if isinstance(value, list) else [value])
+    return held
+
+
+def _drop_unheld_files(
+    conn: Connection, fields: UserFields, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> None:
+    """A file no field holds any more is deleted with the change that let it go."""
+    kept = set().union(*_files_of(fields, after).values())
+    gone = set().union(*_files_of(fields, before).values()) - kept
+    if gone:
+        delete_files(conn, file_ids=gone)
+
+
+def _row(
+    conn: Connection,
+    kind: EntityKind,
+    entity_id: int,
+    *,
+    for_update: bool = False,
+    missing: str = "Not found",
+) -> RowMapping:
+    if entity_id > MAX_ID:
+        raise crm_error(missing)
+    # The custom fields' version rides along, so a get learns in one statement whether the
+    # definitions it has are current.
+    statement = select(kind.table, version_of(kind.owner.entity_id).label("uf_version")).where(
+        kind.table.c.id == bindparam("entity_id")
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    row = conn.execute(statement, {"entity_id": entity_id}).mappings().first()
+    if row is None:
+        raise crm_error(missing)
+    return row
+
+
+def exists(conn: Connection, kind: EntityKind, entity_id: int) -> bool:
+    return bool(existing(conn, kind.name, [entity_id]))
+
+
+def get_one(
+    conn: Connection, kind: EntityKind, *, entity_id: int, zone: ZoneInfo, public_url: str
+) -> dict[str, Any]:
+    """All standard and custom fields, and each multifield when it has rows."""
+    row = _row(conn, kind, entity_id)
+    rendered = kind.catalogue.render_row(row, [f for f in kind.catalogue if f.in_star], zone)
+    fields = kind.owner.fields(conn, version=row["uf_version"])
+    if fields.definitions:
+        render = renderer(conn, zone=zone, public_url=public_url)
+        for definition in fields.definitions:
+            rendered[definition.field_name] = render(definition, row[VALUES_COLUMN])
+    found = multifields.load(
+        conn, entity_id=kind.name, element_ids=[entity_id], type_ids=kind.multifield_names
+    )
+    rendered.update(found.get(entity_id, {}))
+    return rendered
+
+
+def delete_one(conn: Connection, kind: EntityKind, *, entity_id: int, user_id: int) -> None:
+    # The definitions first, then the row, in the order every write takes them: a definition
+    # deleted meanwhile (which locks the definitions, then the rows) cannot deadlock with it.
+    fields = kind.owner.fields(conn, lock=True)
+    row = _row(conn, kind, entity_id, for_update=True, missing=kind.missing)
+    if row[VALUES_COLUMN]:
+        _drop_unheld_files(conn, fields, row[VALUES_COLUMN], {})
+    multifields.delete_all(conn, entity_id=kind.name, element_id=entity_id)
+    touched = _let_go(conn, kind, entity_id)
+    conn.execute(delete(kind.table).where(kind.table.c.id == entity_id))
+    change = Change(kind.event("DELETE"), kind.name, entity_id)
+    record(conn, changes=[change, *touched], user_id=user_id)
+
+
+def _let_go(conn: Connection, kind: EntityKind, entity_id: int) -> list[Change]:
+    """Unbind the entity being deleted from everything that names it (a contact from its
+    leads, which pick a new primary) and clear other entities' references to it (a lead's
+    COMPANY_ID); the changes this makes to those entities."""
+    touched: list[Change] = []
+    for owner, relation in relations_with(kind.name, as_target=True):
+        for owner_id in bindings.forget(conn, relation, target_id=entity_id):
+            touched.append(Change(owner.event("UPDATE"), owner.name, owner_id))
+    for _, relation in relations_with(kind.name, as_target=False):
+        conn.execute(delete(relation.table).where(relation.table.c[relation.owner] == entity_id))
+    for other, column in _columns_pointing_at(kind):
+        table = other.table
+        statement = (
+            update(table)
+            .where(table.c[column] == entity_id)
+            .values({column: None})
+            .returning(table.c.id)
+        )
+        touched += [
+            Change(other.event("UPDATE"), other.name, i) for i in conn.execute(statement).scalars()
+        ]
+    return list({(c.entity, c.entity_id): c for c in touched}.values())
+
+
+def _columns_pointing_at(kind: EntityKind) -> list[tuple[EntityKind, str]]:
+    """Other entities' single reference columns to ``kind`` that no binding mirrors."""
+    mirrored = {(k.name, link.primary) for k in all_kinds() for link in k.links if link.primary}
+    return [
+        (other, f.column)
+        for other in all_kinds()
+        for f in other.catalogue
+        if f.column
+        and not f.read_only
+        and REFERENCE_TYPES.get(f.type) == kind.name
+        and (other.name, f.name) not in mirrored
+    ]
+
+
+def list_page(
+    conn: Connection, kind: EntityKind, *, query: ListQuery, zone: ZoneInfo, public_url: str
+) -> Page:
+    result = run(conn, kind.table, query)
+    items = [kind.catalogue.render_row(row, query.fields, zone) for row in result.rows]
+    custom = [f.kind.definition for f in query.fields if isinstance(f.kind, UserFieldKind)]
+    if custom and result.rows:
+        render = renderer(conn, zone=zone, public_url=public_url)
+        for row, item in zip(result.rows, items, strict=True):
+            for definition in custom:
+                item[definition.field_name] = render(definition, row[VALUES_COLUMN])
+    ids = [row["id"] for row in result.rows]
+    wanted = [f.name for f in query.fields if f.name in kind.multifield_names]
+    if wanted:
+        found = multifields.load(conn, entity_id=kind.name, element_ids=ids, type_ids=wanted)
+        for entity_id, item in zip(ids, items, strict=True):
+            item.update(found.get(entity_id, {}))
+    selected = {f.name for f in query.fields}
+    for link in kind.links:
+        if link.many in selected:
+            bound = _bound_ids(conn, link, ids)
+            for entity_id, item in zip(ids, items, strict=True):
+                item[link.many] = bound.get(entity_id, [])
+    return Page(items, result.total, result.next)
+
+
+def _bound_ids(conn: Connection, link: Link, ids: list[int]) -> dict[int, list[int]]:
+    if not link.reverse:
+        return bindings.targets_of(conn, link.relation, owner_ids=ids)
+    relation = link.relation
+    table = relation.table
+    found: dict[int, list[int]] = {}
+    rows = conn.execute(
+        select(table.c[relation.target], table.c[relation.owner])
+        .where(table.c[relation.target].in_(ids))
+        .order_by(table.c[relation.target], table.c[relation.owner])
+    )
+    for target_id, owner_id in rows:
+        found.setdefault(target_id, []).append(owner_id)
+    return found
