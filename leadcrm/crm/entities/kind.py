@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, RowMapping, Table
 
-from leadcrm.catalogue import Catalogue, Field
+from leadcrm.catalogue import Catalogue
 from leadcrm.catalogue.kinds import FLAG, MONEY
 from leadcrm.crm.bindings.relation import Relation
 from leadcrm.crm.multifields import service as multifields
@@ -99,18 +99,18 @@ class EntityKind:
     multifield_names: tuple[str, ...] = field(init=False)
     column_of: dict[str, str] = field(init=False)
     # Always-set flags and amounts with no default of their own: N and 0 when not sent.
-    always_zero: tuple[Field, ...] = field(init=False)
+    always_zero: dict[str, Any] = field(init=False)  # by column
 
     def __post_init__(self) -> None:
         names = tuple(f.name for f in self.catalogue if f.type == "crm_multifield")
         object.__setattr__(self, "multifield_names", names)
         columns = {f.name: f.column for f in self.catalogue if f.column is not None}
         object.__setattr__(self, "column_of", columns)
-        zeroes = tuple(
-            f
+        zeroes = {
+            f.column: f.kind.parse(0, ZoneInfo("UTC"))
             for f in self.catalogue
             if f.always_set and f.column and not f.read_only and f.kind in (FLAG, MONEY)
-        )
+        }
         object.__setattr__(self, "always_zero", zeroes)
 
     def event(self, action: str) -> str:

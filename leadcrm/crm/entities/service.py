@@ -315,9 +315,9 @@ def _new_row(
             has_email=bool(has.get("EMAIL")),
             has_imol=any(i.value_type in ("OPENLINE", "IMOL") for i in has.get("IM", [])),
         )
-    for f in kind.always_zero:
-        if row.get(f.column) is None:
-            row[f.column] = f.kind.parse(0, writing.zone)
+    for column, zero in kind.always_zero.items():
+        if row.get(column) is None:
+            row[column] = zero
     kind.fill_new(row, new, references, writing, now)
     return row
 
