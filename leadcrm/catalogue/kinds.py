@@ -161,6 +161,14 @@ class MoneyKind(Kind):
         return None if value is None else f"{value:.2f}"
 
 
+class NumberKind(MoneyKind):
+    """``double`` amounts written as PHP writes a float: ``0``, ``3000000``, ``1234.5``
+    (a company's REVENUE). Stored as money is, to the cent."""
+
+    def render(self, value: Any, zone: ZoneInfo) -> object:
+        return None if value is None else f"{value.normalize():f}"
+
+
 _TRUE = {"Y", "y", "1", "true", "TRUE", "True", True}
 _FALSE = {"N", "n", "0", "false", "FALSE", "False", "", False}
 
@@ -271,6 +279,7 @@ TEXT = StringKind(None)
 CODE = CodeKind()
 INTEGER = IntegerKind()
 MONEY = MoneyKind()
+NUMBER = NumberKind()
 FLAG = FlagKind()
 BOOLEAN = BooleanKind()
 DATETIME = DateTimeKind()

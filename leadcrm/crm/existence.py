@@ -21,8 +21,14 @@ def register_existence_check(entity: str, check: ExistenceCheck) -> None:
 
 
 def rows_of(table: Table) -> ExistenceCheck:
-    """The check for an entity whose rows are ``table``'s, by id."""
-    statement = select(table.c.id).where(table.c.id.in_(bindparam("ids", expanding=True)))
+    """The check for an entity whose rows are ``table``'s, by id. The rows found stay locked
+    against deletion until the transaction ends, so what was found still exists when the
+    binding that needed it commits."""
+    statement = (
+        select(table.c.id)
+        .where(table.c.id.in_(bindparam("ids", expanding=True)))
+        .with_for_update(read=True)
+    )
 
     def check(conn: Connection, ids: set[int]) -> set[int]:
         wanted = sorted(i for i in ids if 0 < i <= MAX_ID)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from leadcrm.db.transactions import transaction
 from leadcrm.rest import registry
@@ -173,7 +173,24 @@ def _run(
             principal = caller.on(conn)
         plain = resolve(name, principal)
         return plain.handler(Call(plain, params, principal, runtime, None))
-    with transaction(runtime.engine, writes=method.writes) as conn:
-        principal = caller.on(conn)
-        resolve(name, principal)
-        return method.handler(Call(method, params, principal, runtime, conn))
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with transaction(runtime.engine, writes=method.writes) as conn:
+                principal = caller.on(conn)
+                resolve(name, principal)
+                return method.handler(Call(method, params, principal, runtime, conn))
+        except DBAPIError as error:
+            if attempt == _ATTEMPTS or not _must_retry(error):
+                raise
+            log.info("%s: deadlock or serialization failure, attempt %d", name, attempt)
+    raise AssertionError("unreachable")
+
+
+# PostgreSQL aborts one of two transactions that lock rows in opposite orders (a contact
+# deleted while another call binds it); the aborted call, which wrote nothing, runs again.
+_ATTEMPTS = 3
+_RETRIED_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def _must_retry(error: DBAPIError) -> bool:
+    return getattr(error.orig, "sqlstate", None) in _RETRIED_STATES

@@ -365,3 +365,58 @@ def test_lead_card_layout_set_and_get_through_the_sdk(client: Any) -> None:
         configuration.set([], scope="P").call()
     assert raised.value.error_description == "There are no data to write."
     assert raised.value.status_code == 400
+
+
+# --- a lead's client --------------------------------------------------------------------------
+
+
+def test_contacts_companies_and_a_leads_contacts_through_the_sdk(client: Any) -> None:
+    tag = f"sdk-{uuid.uuid4().hex[:8]}"
+    company_id = client.crm.company.add({"TITLE": f"{tag} Ltd", "INDUSTRY": "IT"}).result
+    contact_ids = [
+        client.crm.contact.add(
+            {
+                "NAME": f"{tag} {n}",
+                "LAST_NAME": "Client",
+                "COMPANY_ID": company_id,
+                "PHONE": [{"VALUE": f"+1555020{n:04d}", "VALUE_TYPE": "WORK"}],
+            }
+        ).result
+        for n in range(3)
+    ]
+    contact = client.crm.contact.get(contact_ids[0]).result
+    assert (contact["NAME"], contact["COMPANY_ID"], contact["HAS_PHONE"]) == (
+        f"{tag} 0",
+        str(company_id),
+        "Y",
+    )
+    assert contact["TYPE_ID"] == "CLIENT"  # the first contact type
+    found = client.crm.contact.list(filter={"%NAME": tag}, select=["ID", "COMPANY_ID"]).result
+    assert [c["ID"] for c in found] == [str(i) for i in contact_ids]
+
+    lead_id = client.crm.lead.add({"TITLE": f"{tag} lead"}).result
+    links = client.crm.lead.contact
+    assert links.add(lead_id, {"CONTACT_ID": contact_ids[1]}).result is True
+    assert links.add(lead_id, {"CONTACT_ID": contact_ids[2], "IS_PRIMARY": "Y"}).result is True
+    assert client.crm.lead.get(lead_id).result["CONTACT_ID"] == str(contact_ids[2])
+    items = [{"CONTACT_ID": i, "SORT": (n + 1) * 10} for n, i in enumerate(contact_ids)]
+    assert links.items.set(lead_id, items).result is True
+    bound = links.items.get(lead_id).result
+    assert [(b["CONTACT_ID"], b["IS_PRIMARY"]) for b in bound] == [
+        (contact_ids[0], "Y"),
+        (contact_ids[1], "N"),
+        (contact_ids[2], "N"),
+    ]
+    assert client.crm.lead.get(lead_id).result["IS_RETURN_CUSTOMER"] == "N"
+
+    # Deleting the primary contact hands primacy on; deleting the company lets go of it.
+    assert client.crm.contact.delete(contact_ids[0]).result is True
+    assert client.crm.lead.get(lead_id).result["CONTACT_ID"] == str(contact_ids[1])
+    assert client.crm.company.delete(company_id).result is True
+    assert client.crm.contact.get(contact_ids[1]).result["COMPANY_ID"] is None
+    # The SDK knows the NOT_FOUND code the binding pages document.
+    with pytest.raises(BitrixAPINotFound) as raised:
+        links.add(lead_id, {"CONTACT_ID": contact_ids[0]}).call()
+    assert (raised.value.error, raised.value.error_description) == ("NOT_FOUND", "Not found.")
+    assert links.items.delete(lead_id).result is True
+    assert links.items.get(lead_id).result == []

@@ -34,7 +34,7 @@ def normalised(bindings: Sequence[Binding]) -> list[Binding]:
 
 
 def bound(
-    conn: Connection, relation: Relation, *, owner_ids: Iterable[int], lock: bool = False
+    conn: Connection, relation: Relation, *, owner_ids: Iterable[int]
 ) -> dict[int, list[Binding]]:
     """Each owner's bindings in SORT order."""
     table = relation.table
@@ -48,8 +48,6 @@ def bound(
         .where(owner.in_(wanted))
         .order_by(owner, table.c.sort, target)
     )
-    if lock:
-        statement = statement.with_for_update()
     for row in conn.execute(statement):
         found.setdefault(row[0], []).append(Binding(row[1], row[2], row[3], bool(row[4])))
     return found
@@ -74,17 +72,24 @@ def targets_of(
     }
 
 
+def _held(conn: Connection, relation: Relation, owner_id: int) -> list[Binding]:
+    """The owner's bindings, read after locking its row: changes to one owner take turns."""
+    owners = relation.owner_table
+    conn.execute(select(owners.c.id).where(owners.c.id == owner_id).with_for_update())
+    return bound(conn, relation, owner_ids=[owner_id]).get(owner_id, [])
+
+
 def set_all(
     conn: Connection, relation: Relation, *, owner_id: int, bindings: Sequence[Binding]
 ) -> bool:
     """Replace an owner's bindings; True when that changed them."""
-    before = bound(conn, relation, owner_ids=[owner_id], lock=True).get(owner_id, [])
+    before = _held(conn, relation, owner_id)
     return _store(conn, relation, owner_id, before, normalised(bindings))
 
 
 def add(conn: Connection, relation: Relation, *, owner_id: int, binding: Binding) -> bool:
     """Bind one target (or change its SORT, role and primacy when already bound)."""
-    before = bound(conn, relation, owner_ids=[owner_id], lock=True).get(owner_id, [])
+    before = _held(conn, relation, owner_id)
     others = [b for b in before if b.target_id != binding.target_id]
     if binding.is_primary:
         others = [replace(b, is_primary=False) for b in others]
@@ -95,7 +100,7 @@ def add(conn: Connection, relation: Relation, *, owner_id: int, binding: Binding
 
 def remove(conn: Connection, relation: Relation, *, owner_id: int, target_id: int) -> bool:
     """Unbind one target; when it was the primary, the first remaining one takes over."""
-    before = bound(conn, relation, owner_ids=[owner_id], lock=True).get(owner_id, [])
+    before = _held(conn, relation, owner_id)
     rest = [b for b in before if b.target_id != target_id]
     return _store(conn, relation, owner_id, before, normalised(rest))
 
@@ -122,7 +127,7 @@ def set_owners(
     for owner_id in owner_ids:
         if owner_id in current:
             continue
-        held = bound(conn, relation, owner_ids=[owner_id], lock=True).get(owner_id, [])
+        held = _held(conn, relation, owner_id)
         last = max((b.sort for b in held), default=0)
         add(conn, relation, owner_id=owner_id, binding=Binding(target_id, sort=last + 10))
         changed.append(owner_id)

@@ -7,7 +7,7 @@ LOGO is left out until files on system fields exist, PARENT_ID_* until smart pro
 from __future__ import annotations
 
 from leadcrm.catalogue import Catalogue
-from leadcrm.catalogue.kinds import CODE, DATETIME, FLAG, INTEGER, MONEY, STRING, TEXT
+from leadcrm.catalogue.kinds import CODE, DATETIME, FLAG, INTEGER, NUMBER, STRING, TEXT
 from leadcrm.crm.entities.fieldsets import (
     address,
     bound_ids,
@@ -68,7 +68,7 @@ COMPANY_FIELDS = Catalogue(
             default_first=True,
         ),
         stored("CURRENCY_ID", "crm_currency", CODE, "Currency", always_set=True),
-        stored("REVENUE", "double", MONEY, "Annual Revenue", always_set=True),
+        stored("REVENUE", "double", NUMBER, "Annual Revenue", always_set=True),
         stored("OPENED", "char", FLAG, "Available to Everyone", always_set=True),
         stored("COMMENTS", "string", TEXT, "Comment"),
         read_only("HAS_PHONE", "char", FLAG, "Phone Set", always_set=True),

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, RowMapping, Table
 
-from leadcrm.catalogue import Catalogue
-from leadcrm.catalogue.kinds import FLAG, MONEY
+from leadcrm.catalogue import Catalogue, Field
+from leadcrm.catalogue.kinds import FLAG, MONEY, NUMBER
 from leadcrm.crm.bindings.relation import Relation
 from leadcrm.crm.multifields import service as multifields
 from leadcrm.crm.references import References
@@ -88,10 +88,15 @@ class EntityKind:
     catalogue: Catalogue
     table: Table
     owner: Owner  # its custom fields
-    missing: str = "Not found"  # what update and delete answer for an id with no row
-    # The fields an add must give. Not every field *.fields calls required: the contact's
-    # fields page marks its three names required, its add page none (docs/compatibility.md).
-    required: tuple[str, ...] = ()
+    # What update and delete answer for an id with no row: (code, text), as each page has it.
+    missing_on_update: tuple[str, str] = ("", "Not found")
+    missing_on_delete: tuple[str, str] = ("", "Not found")
+    # Groups of fields of which an entity must hold at least one (TITLE; NAME or LAST_NAME).
+    # Not every field *.fields calls required: the contact's fields page marks its three
+    # names required, its add page none (docs/compatibility.md).
+    required: tuple[tuple[str, ...], ...] = ()
+    # The order of the get answer's fields where the get example differs from *.fields.
+    get_order: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     fill_new: FillNew = _fill_nothing
     fill_update: FillUpdate = _fill_nothing
@@ -100,6 +105,7 @@ class EntityKind:
     column_of: dict[str, str] = field(init=False)
     # Always-set flags and amounts with no default of their own: N and 0 when not sent.
     always_zero: dict[str, Any] = field(init=False)  # by column
+    get_fields: tuple[Field, ...] = field(init=False)  # what get answers, in its order
 
     def __post_init__(self) -> None:
         names = tuple(f.name for f in self.catalogue if f.type == "crm_multifield")
@@ -109,9 +115,13 @@ class EntityKind:
         zeroes = {
             f.column: f.kind.parse(0, ZoneInfo("UTC"))
             for f in self.catalogue
-            if f.always_set and f.column and not f.read_only and f.kind in (FLAG, MONEY)
+            if f.always_set and f.column and not f.read_only and f.kind in (FLAG, MONEY, NUMBER)
         }
         object.__setattr__(self, "always_zero", zeroes)
+        shown = [f for f in self.catalogue if f.in_star]
+        rank = {name: n for n, name in enumerate(self.get_order)}
+        shown.sort(key=lambda f: rank.get(f.name, len(rank)))
+        object.__setattr__(self, "get_fields", tuple(shown))
 
     def event(self, action: str) -> str:
         return f"ONCRM{self.name}{action}"

@@ -40,7 +40,7 @@ from leadcrm.db.bulk import insert_returning_ids
 from leadcrm.events.record import Change, record
 from leadcrm.files.service import Upload, delete_files, store_files
 from leadcrm.listing import ListQuery, run
-from leadcrm.rest.errors import RestError, crm_error
+from leadcrm.rest.errors import RestError
 from leadcrm.users.service import utcnow
 
 __all__ = ["NewRecord", "Page", "Writing"]
@@ -65,29 +65,44 @@ def _parse(
 ) -> dict[str, Any]:
     """The writable values that were sent; empty ones of always-set fields are left out."""
     accepted, errors = kind.catalogue.parse_input(values, zone, creating=creating)
-    if creating:
-        errors += [_required(kind, name) for name in _missing(kind, accepted)]
+    if creating and not errors:
+        errors += _missing(kind, accepted)
     if errors:
         raise _invalid(errors)
+    # Sent empty: a flag's "" parses as N, yet means "no value" like null does.
+    sent_empty = {str(key).upper() for key, value in values.items() if value in (None, "")}
     kept: dict[str, Any] = {}
     for name, value in accepted.items():
         field = kind.catalogue.get(name)
         assert field is not None
         if value == 0 and field.type in _ZERO_IS_NONE and not field.multiple:
             value = None
-        if value not in (None, "") or not field.always_set:
+        # An empty value of a field with a default means the default on add and "unchanged"
+        # on update.
+        empty = value in (None, "") or name in sent_empty
+        if not empty or not (field.always_set or field.default_first):
             kept[name] = value
     return kept
 
 
-def _missing(kind: EntityKind, accepted: Mapping[str, Any]) -> list[str]:
-    return [name for name in kind.required if accepted.get(name) in (None, "", [])]
+def _missing(kind: EntityKind, values: Mapping[str, Any]) -> list[str]:
+    """A sentence per group of ``kind.required`` of which ``values`` hold nothing."""
+    problems = []
+    for group in kind.required:
+        if all(_empty(values.get(name)) for name in group):
+            named = " or ".join(f'"{_title(kind, name)}" ({name})' for name in group)
+            problems.append(f"The field {named} is required.")
+    return problems
 
 
-def _required(kind: EntityKind, name: str) -> str:
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _title(kind: EntityKind, name: str) -> str:
     field = kind.catalogue.get(name)
     assert field is not None
-    return f'The field "{field.title}" ({name}) is required.'
+    return field.title
 
 
 def prepare(kind: EntityKind, values: Mapping[str, Any], zone: ZoneInfo) -> NewRecord:
@@ -331,8 +346,9 @@ def update_one(
     writing: Writing,
 ) -> None:
     fields = kind.owner.fields(conn, lock=True)
-    current = _row(conn, kind, entity_id, for_update=True, missing=kind.missing)
+    current = _row(conn, kind, entity_id, for_update=True, missing=kind.missing_on_update)
     accepted = _parse(kind, values, writing.zone, creating=False)
+    _check_still_held(kind, current, accepted)
     items = _split_items(kind, accepted)
     sent_as: dict[str, str] = {}
     linked = link_ids(kind, accepted, sent_as)
@@ -385,6 +401,18 @@ def update_one(
     record(conn, changes=[change, *touched], user_id=writing.user_id)
 
 
+def _check_still_held(kind: EntityKind, current: RowMapping, sent: Mapping[str, Any]) -> None:
+    """An update may empty a required field only where its group keeps another value."""
+    touched = [g for g in kind.required if any(name in sent for name in g)]
+    if not touched:
+        return
+    merged = {name: current[kind.column_of[name]] for group in touched for name in group}
+    merged.update({name: value for name, value in sent.items() if name in merged})
+    problems = _missing(kind, merged)
+    if problems:
+        raise _invalid(problems)
+
+
 def _files_of(fields: UserFields, values: Mapping[str, Any]) -> dict[str, set[int]]:
     """The files each file field of a row holds."""
     held: dict[str, set[int]] = {}
@@ -411,10 +439,10 @@ def _row(
     entity_id: int,
     *,
     for_update: bool = False,
-    missing: str = "Not found",
+    missing: tuple[str, str] = ("", "Not found"),
 ) -> RowMapping:
     if entity_id > MAX_ID:
-        raise crm_error(missing)
+        raise RestError(*missing, 400)
     # The custom fields' version rides along, so a get learns in one statement whether the
     # definitions it has are current.
     statement = select(kind.table, version_of(kind.owner.entity_id).label("uf_version")).where(
@@ -424,7 +452,7 @@ def _row(
         statement = statement.with_for_update()
     row = conn.execute(statement, {"entity_id": entity_id}).mappings().first()
     if row is None:
-        raise crm_error(missing)
+        raise RestError(*missing, 400)
     return row
 
 
@@ -437,7 +465,7 @@ def get_one(
 ) -> dict[str, Any]:
     """All standard and custom fields, and each multifield when it has rows."""
     row = _row(conn, kind, entity_id)
-    rendered = kind.catalogue.render_row(row, [f for f in kind.catalogue if f.in_star], zone)
+    rendered = kind.catalogue.render_row(row, kind.get_fields, zone)
     fields = kind.owner.fields(conn, version=row["uf_version"])
     if fields.definitions:
         render = renderer(conn, zone=zone, public_url=public_url)
@@ -454,7 +482,7 @@ def delete_one(conn: Connection, kind: EntityKind, *, entity_id: int, user_id: i
     # The definitions first, then the row, in the order every write takes them: a definition
     # deleted meanwhile (which locks the definitions, then the rows) cannot deadlock with it.
     fields = kind.owner.fields(conn, lock=True)
-    row = _row(conn, kind, entity_id, for_update=True, missing=kind.missing)
+    row = _row(conn, kind, entity_id, for_update=True, missing=kind.missing_on_delete)
     if row[VALUES_COLUMN]:
         _drop_unheld_files(conn, fields, row[VALUES_COLUMN], {})
     multifields.delete_all(conn, entity_id=kind.name, element_id=entity_id)

@@ -25,7 +25,7 @@ from leadcrm.crm.userfields.types import USER_TYPES
 from leadcrm.events.record import Change, record
 from leadcrm.files.service import delete_files
 from leadcrm.listing import ListQuery, all_rows
-from leadcrm.rest.errors import RestError, crm_error
+from leadcrm.rest.errors import RestError, access_denied, crm_error
 
 NAME_PREFIX = "UF_CRM_"
 MAX_NAME_LENGTH = 50
@@ -178,6 +178,10 @@ def find(conn: Connection, *, owner: Owner, field_id: int) -> Definition:
     if field_id < 2**31:
         for definition in load(conn, entity_id=owner.entity_id, field_id=field_id):
             return definition
+        # Ids are shared by every entity's fields; one of another entity's is not ours to
+        # touch, which the contact and company pages answer with "Access denied.".
+        if conn.execute(select(user_fields.c.id).where(user_fields.c.id == field_id)).first():
+            raise access_denied()
     raise not_found(field_id)
 
 
