@@ -20,6 +20,15 @@ class Relation:
     target_entity: str  # CONTACT
 
 
+def relation(
+    name: str, *, owner_table: Table, owner: str, target: str, entities: tuple[str, str]
+) -> Relation:
+    """A relation and its table ``name``; ``entities``: the owner's and the target's names
+    (LEAD, CONTACT). The owner mirrors its primary in its column named like ``target``."""
+    table = binding_table(name, owner=owner, owner_table=owner_table.name, target=target)
+    return Relation(table, owner, target, owner_table, target, *entities)
+
+
 def binding_table(name: str, *, owner: str, owner_table: str, target: str) -> Table:
     """Owner, target, SORT, ROLE_ID and IS_PRIMARY, one row per bound pair; the rows go with
     their owner, and an index finds a target's owners when the target is deleted."""

@@ -10,9 +10,11 @@ from leadcrm.catalogue import Catalogue
 from leadcrm.catalogue.kinds import CODE, DATETIME, FLAG, INTEGER, NUMBER, STRING, TEXT
 from leadcrm.crm.entities.fieldsets import (
     address,
+    authorship,
     bound_ids,
     multifields,
     origin,
+    presence,
     read_only,
     stored,
     utm,
@@ -71,19 +73,9 @@ COMPANY_FIELDS = Catalogue(
         stored("REVENUE", "double", NUMBER, "Annual Revenue", always_set=True),
         stored("OPENED", "char", FLAG, "Available to Everyone", always_set=True),
         stored("COMMENTS", "string", TEXT, "Comment"),
-        read_only("HAS_PHONE", "char", FLAG, "Phone Set", always_set=True),
-        read_only("HAS_EMAIL", "char", FLAG, "E-mail Set", always_set=True),
-        read_only("HAS_IMOL", "char", FLAG, "Open Line Set", always_set=True),
+        *presence(),
         stored("IS_MY_COMPANY", "char", FLAG, "My Company", always_set=True),
-        stored(
-            "ASSIGNED_BY_ID", "user", INTEGER, "Responsible Person", indexed=True, always_set=True
-        ),
-        read_only("CREATED_BY_ID", "user", INTEGER, "Created By", always_set=True),
-        read_only("MODIFY_BY_ID", "user", INTEGER, "Modified By", always_set=True),
-        read_only(
-            "DATE_CREATE", "datetime", DATETIME, "Creation Date", indexed=True, always_set=True
-        ),
-        read_only("DATE_MODIFY", "datetime", DATETIME, "Modification Date", always_set=True),
+        *authorship(),
         bound_ids("CONTACT_ID", "crm_contact", "Contact"),
         read_only(
             "LEAD_ID", "crm_lead", INTEGER, "Lead", settings={"parentEntityTypeId": 1}, indexed=True

@@ -12,7 +12,6 @@ from leadcrm.crm.companies.userfields import COMPANY_OWNER
 from leadcrm.crm.contacts.tables import CONTACT_COMPANIES
 from leadcrm.crm.entities.kind import EntityKind, Link
 from leadcrm.crm.entities.registry import register_kind
-from leadcrm.crm.existence import register_existence_check, rows_of
 
 # The get example's order (its LOGO and PARENT_ID_* are not built).
 GET_ORDER = (
@@ -42,4 +41,3 @@ COMPANY = register_kind(
         links=(Link(CONTACT_COMPANIES, many="CONTACT_ID", reverse=True),),
     )
 )
-register_existence_check(ENTITY_ID, rows_of(companies))

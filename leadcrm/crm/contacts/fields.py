@@ -9,9 +9,11 @@ from leadcrm.catalogue import Catalogue
 from leadcrm.catalogue.kinds import CODE, DATE, DATETIME, FLAG, INTEGER, STRING, TEXT
 from leadcrm.crm.entities.fieldsets import (
     address,
+    authorship,
     bound_ids,
     multifields,
     origin,
+    presence,
     read_only,
     stored,
     utm,
@@ -59,18 +61,8 @@ CONTACT_FIELDS = Catalogue(
         stored("COMMENTS", "string", TEXT, "Comment"),
         stored("OPENED", "char", FLAG, "Available to All", always_set=True),
         stored("EXPORT", "char", FLAG, "Participates in Contact Export", always_set=True),
-        read_only("HAS_PHONE", "char", FLAG, "Phone Set", always_set=True),
-        read_only("HAS_EMAIL", "char", FLAG, "E-mail Set", always_set=True),
-        read_only("HAS_IMOL", "char", FLAG, "Open Line Set", always_set=True),
-        stored(
-            "ASSIGNED_BY_ID", "user", INTEGER, "Responsible Person", indexed=True, always_set=True
-        ),
-        read_only("CREATED_BY_ID", "user", INTEGER, "Created By", always_set=True),
-        read_only("MODIFY_BY_ID", "user", INTEGER, "Modified By", always_set=True),
-        read_only(
-            "DATE_CREATE", "datetime", DATETIME, "Creation Date", indexed=True, always_set=True
-        ),
-        read_only("DATE_MODIFY", "datetime", DATETIME, "Modification Date", always_set=True),
+        *presence(),
+        *authorship(),
         stored("COMPANY_ID", "crm_company", INTEGER, "Company", deprecated=True, indexed=True),
         bound_ids("COMPANY_IDS", "crm_company", "COMPANY_IDS"),
         read_only(

@@ -11,7 +11,6 @@ from leadcrm.crm.contacts.tables import CONTACT_COMPANIES, contacts
 from leadcrm.crm.contacts.userfields import CONTACT_OWNER
 from leadcrm.crm.entities.kind import EntityKind, Link
 from leadcrm.crm.entities.registry import register_kind
-from leadcrm.crm.existence import register_existence_check, rows_of
 
 # The get example's order (its PHOTO, FACE_ID and PARENT_ID_* are not built).
 GET_ORDER = (
@@ -38,4 +37,3 @@ CONTACT = register_kind(
         links=(Link(CONTACT_COMPANIES, many="COMPANY_IDS", primary="COMPANY_ID"),),
     )
 )
-register_existence_check(ENTITY_ID, rows_of(contacts))

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Column
 
-from leadcrm.crm.bindings.relation import Relation, binding_table
+from leadcrm.crm.bindings.relation import relation
 from leadcrm.crm.contacts.fields import CONTACT_FIELDS
 from leadcrm.crm.userfields.storage import VALUES_COLUMN, values_type
 
@@ -12,15 +12,10 @@ contacts = CONTACT_FIELDS.table(
     Column(VALUES_COLUMN, values_type(), nullable=True),
 )
 
-contact_companies = binding_table(
-    "crm_contact_company", owner="contact_id", owner_table="crm_contact", target="company_id"
-)
-CONTACT_COMPANIES = Relation(
-    table=contact_companies,
+CONTACT_COMPANIES = relation(
+    "crm_contact_company",
+    owner_table=contacts,
     owner="contact_id",
     target="company_id",
-    owner_table=contacts,
-    primary_column="company_id",
-    owner_entity="CONTACT",
-    target_entity="COMPANY",
+    entities=("CONTACT", "COMPANY"),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from leadcrm.catalogue import Field
-from leadcrm.catalogue.kinds import INTEGER, STRING, STRUCTURED, TEXT, Kind
+from leadcrm.catalogue.kinds import DATETIME, FLAG, INTEGER, STRING, STRUCTURED, TEXT, Kind
 from leadcrm.crm.multifields.service import filter_condition
 from leadcrm.crm.multifields.types import TYPES
 
@@ -100,3 +100,30 @@ def origin(*, with_version: bool) -> list[Field]:
     if with_version:
         fields.append(stored("ORIGIN_VERSION", "string", STRING, "Original Version"))
     return fields
+
+
+def presence(
+    phone: str = "Phone Set", email: str = "E-mail Set", open_line: str = "Open Line Set"
+) -> list[Field]:
+    """HAS_PHONE, HAS_EMAIL, HAS_IMOL: derived from the multifields on every save."""
+    return [
+        read_only("HAS_PHONE", "char", FLAG, phone, always_set=True),
+        read_only("HAS_EMAIL", "char", FLAG, email, always_set=True),
+        read_only("HAS_IMOL", "char", FLAG, open_line, always_set=True),
+    ]
+
+
+def authorship(*, responsible: str = "Responsible Person", lead: bool = False) -> list[Field]:
+    """Who is responsible, who created and last changed it, and when. The lead's list
+    orders by modification date too, so only the lead indexes it."""
+    return [
+        stored("ASSIGNED_BY_ID", "user", INTEGER, responsible, indexed=True, always_set=True),
+        read_only("CREATED_BY_ID", "user", INTEGER, "Created By", always_set=True),
+        read_only("MODIFY_BY_ID", "user", INTEGER, "Modified By", always_set=True),
+        read_only(
+            "DATE_CREATE", "datetime", DATETIME, "Creation Date", indexed=True, always_set=True
+        ),
+        read_only(
+            "DATE_MODIFY", "datetime", DATETIME, "Modification Date", indexed=lead, always_set=True
+        ),
+    ]

@@ -9,14 +9,17 @@ from sqlalchemy import Column, Connection, bindparam, exists, select
 
 from leadcrm.crm.bindings.relation import Relation
 from leadcrm.crm.entities.kind import EntityKind
+from leadcrm.crm.existence import register_existence_check, rows_of
 from leadcrm.crm.statuses.service import UsageCheck, register_usage_check
 
 _kinds: dict[str, EntityKind] = {}
 
 
 def register_kind(kind: EntityKind) -> EntityKind:
-    """Also vetoes deleting a directory item (a stage, a source) that its rows still hold."""
+    """Also tells others which of its ids exist, and vetoes deleting a directory item (a
+    stage, a source) that its rows still hold."""
     _kinds[kind.name] = kind
+    register_existence_check(kind.name, rows_of(kind.table))
     for field in kind.catalogue:
         if field.type == "crm_status" and field.status_type and field.column:
             register_usage_check(field.status_type, _holds(kind.table.c[field.column]))

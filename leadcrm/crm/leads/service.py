@@ -16,7 +16,6 @@ from sqlalchemy import Connection, RowMapping, bindparam, update
 
 from leadcrm.crm.entities.kind import EntityKind, Link, NewRecord, Writing
 from leadcrm.crm.entities.registry import register_kind
-from leadcrm.crm.existence import register_existence_check, rows_of
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS
 from leadcrm.crm.leads.tables import LEAD_CONTACTS, leads
 from leadcrm.crm.leads.userfields import LEAD_OWNER
@@ -87,4 +86,3 @@ LEAD = register_kind(
         after_add=_name_untitled,
     )
 )
-register_existence_check(ENTITY_ID, rows_of(leads))

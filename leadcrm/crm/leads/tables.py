@@ -2,7 +2,7 @@
 
 from sqlalchemy import Column, Index
 
-from leadcrm.crm.bindings.relation import Relation, binding_table
+from leadcrm.crm.bindings.relation import relation
 from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.crm.userfields.storage import VALUES_COLUMN, values_type
 
@@ -23,15 +23,11 @@ leads = LEAD_FIELDS.table(
     ),
 )
 
-lead_contacts = binding_table(
-    "crm_lead_contact", owner="lead_id", owner_table="crm_lead", target="contact_id"
-)
-LEAD_CONTACTS = Relation(
-    table=lead_contacts,
+LEAD_CONTACTS = relation(
+    "crm_lead_contact",
+    owner_table=leads,
     owner="lead_id",
     target="contact_id",
-    owner_table=leads,
-    primary_column="contact_id",
-    owner_entity="LEAD",
-    target_entity="CONTACT",
+    entities=("LEAD", "CONTACT"),
 )
+lead_contacts = LEAD_CONTACTS.table
