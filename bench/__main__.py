@@ -43,7 +43,7 @@ def parse(argv: list[str]) -> Options:
     parser.add_argument(
         "--only",
         help="comma-separated scenario keys: get,list,list-1,list10000,add,batch,"
-        "list-uf-enum,list-uf-string,add-uf,...",
+        "list-uf-enum,list-uf-string,add-uf,contact-add,lead-contacts-set,...",
     )
     parser.add_argument(
         "--profile", action="store_true", help="also record get and add with py-spy"

@@ -25,7 +25,8 @@ def require_wrk() -> str:
 
 @dataclass(frozen=True)
 class Request:
-    """One request shape: ``{id}`` becomes a random seeded lead id, each ``{n}`` a fresh number."""
+    """One request shape: ``{id}`` becomes a random seeded lead id, each ``{n}`` a fresh number,
+    and the ``{contact}``s consecutive seeded contact ids from a random start (request.lua)."""
 
     method: str
     path: str
@@ -63,6 +64,7 @@ def run_wrk(
     *,
     max_id: int,
     salt: int,
+    max_contact: int = 1,
     connections: int,
     duration: float,
     threads: int,
@@ -81,6 +83,7 @@ def run_wrk(
         request.body,
         str(max_id),
         str(salt),
+        str(max(max_contact, 1)),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in done.stdout.splitlines():

@@ -138,6 +138,12 @@ def markdown(result: dict[str, Any]) -> str:
             if seeded["analyze_seconds"] > 0.01
             else ""
         )
+        + (
+            f"; then {seeded['contacts']:,} contacts with a phone and an e-mail each in "
+            f"{seeded['contact_seconds']:.1f} s"
+            if seeded.get("contacts")
+            else ""
+        )
         + f"; database size {seeded['database_mib']:,.0f} MiB",
         f"- the list filter (STATUS_ID={seeded['filter_status']}, "
         f">=OPPORTUNITY {seeded['filter_min']:,}) matches {seeded['filter_matches']:,} leads "

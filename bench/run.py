@@ -19,7 +19,7 @@ import orjson
 
 from bench import customfields, databases, machine, profile, report, scenarios
 from bench.load import Measurement, Request, require_wrk, run_wrk
-from bench.seed import FILTER_MIN_OPPORTUNITY, FILTER_STATUS, seed
+from bench.seed import CONTACTS, FILTER_MIN_OPPORTUNITY, FILTER_STATUS, seed
 from bench.server import Server, cpu_spent, migrate, server_environment
 from leadcrm.db.engine import create_engine_for
 
@@ -59,11 +59,15 @@ _salts: Iterator[int] = itertools.count(1)
 
 
 def _fill(text: str, lead_id: int) -> str:
+    """As request.lua fills a request in (the contacts start where the salt says)."""
     salt = next(_salts) + 900
     counter = itertools.count(salt * 10_000_000)
     text = text.replace("{id}", str(lead_id))
     while "{n}" in text:
         text = text.replace("{n}", str(next(counter)), 1)
+    contacts = (start % CONTACTS + 1 for start in itertools.count(salt * 37))
+    while "{contact}" in text:
+        text = text.replace("{contact}", str(next(contacts)), 1)
     return text
 
 
@@ -94,6 +98,8 @@ def validate(server: Server, pairs: list[scenarios.Pair], leads: int) -> None:
                 raise RuntimeError(f"{pair.call} ({side}) does not answer as expected: {problem}")
         if pair.key == "add-uf":
             _same_custom_values(server, pair, max(leads // 2, 1))
+        if pair.key == "contact-add":
+            _same_contact(server, pair)
 
 
 def _same_custom_values(server: Server, pair: scenarios.Pair, lead_id: int) -> None:
@@ -111,6 +117,36 @@ def _same_custom_values(server: Server, pair: scenarios.Pair, lead_id: int) -> N
         )
 
 
+def _same_contact(server: Server, pair: scenarios.Pair) -> None:
+    """The bare contact insert must store the row crm.contact.add stores, but for what it
+    leaves out on purpose (the phone and the e-mail) and what differs by nature (id, times)."""
+    differ = {"ID", "DATE_CREATE", "DATE_MODIFY", "LAST_ACTIVITY_TIME", "PHONE", "EMAIL"}
+    differ |= {"HAS_PHONE", "HAS_EMAIL"}
+    get = Request("POST", server.webhook_path + "crm.contact.get", '{"id":{id}}')
+    stored = []
+    for request in (pair.leadcrm, pair.bare):
+        new_id = call_once(server.base_url, request, 1).get("result")
+        contact = _json_result(call_once(server.base_url, get, new_id))
+        stored.append({key: value for key, value in contact.items() if key not in differ})
+    if stored[0] != stored[1]:
+        mismatched = {
+            k for k in stored[0].keys() | stored[1].keys() if stored[0].get(k) != stored[1].get(k)
+        }
+        raise RuntimeError(
+            f"{pair.call}: the bare insert stores another contact row; differing: "
+            + ", ".join(
+                f"{k} {stored[0].get(k)!r} / {stored[1].get(k)!r}" for k in sorted(mismatched)
+            )
+        )
+
+
+def _json_result(body: Any) -> dict[str, Any]:
+    result = body.get("result") if isinstance(body, dict) else None
+    if not isinstance(result, dict):
+        raise RuntimeError(f"no record in {body!r:.300}")
+    return result
+
+
 def _load(
     server: Server, request: Request, pair: scenarios.Pair, options: Options, seconds: float
 ) -> Measurement:
@@ -121,6 +157,7 @@ def _load(
         request,
         max_id=options.leads,
         salt=next(_salts),
+        max_contact=CONTACTS,
         connections=pair.connections or options.connections,
         duration=seconds,
         threads=options.threads,

@@ -11,11 +11,12 @@ import orjson
 
 from bench.customfields import CODE_FIELD, STAGE_FIELD, SeededFields, Values
 from bench.load import Request
-from bench.seed import FILTER_MIN_OPPORTUNITY, FILTER_STATUS
+from bench.seed import CONTACTS, FILTER_MIN_OPPORTUNITY, FILTER_STATUS
 from leadcrm.rest.batch import MAX_COMMANDS
 
 Check = Callable[[Any], str | None]
 BATCH_CONNECTIONS = 4
+LEAD_CONTACTS = 10  # contacts lead-contacts-set binds to a lead
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,27 @@ ADD_FIELDS = {
     "CURRENCY_ID": "USD",
     "PHONE": [{"VALUE": "+1 555 {n}", "VALUE_TYPE": "WORK"}],
     "EMAIL": [{"VALUE": "bench{n}@example.com", "VALUE_TYPE": "WORK"}],
+}
+
+
+# A contact as an integration sends it: names, type, source, and a phone and an e-mail.
+CONTACT_FIELDS = {
+    "NAME": "Anna",
+    "LAST_NAME": "Bench",
+    "TYPE_ID": "CLIENT",
+    "SOURCE_ID": "WEB",
+    "PHONE": [{"VALUE": "+1 556 {n}", "VALUE_TYPE": "WORK"}],
+    "EMAIL": [{"VALUE": "contact{n}@example.com", "VALUE_TYPE": "WORK"}],
+}
+# What /bench/contact-insert writes: the row crm.contact.add stores for CONTACT_FIELDS
+# (HONORIFIC defaults to its directory's first item), without the phone and e-mail rows, as
+# /bench/insert writes a lead without them. run.py checks the two rows agree.
+BARE_CONTACT = {
+    "name": "Anna",
+    "last_name": "Bench",
+    "type_id": "CLIENT",
+    "source_id": "WEB",
+    "honorific": "HNR_EN_1",
 }
 
 
@@ -161,6 +183,47 @@ def _is_batch(count: int) -> Check:
         return None if len(added) == count else f"{len(added)} of {count} commands answered"
 
     return check
+
+
+def _is_true(body: Any) -> str | None:
+    return None if _result(body) is True else f"not true in {body!r:.200}"
+
+
+def contact_pairs(rest: Callable[[str, str], Request]) -> list[Pair]:
+    """Issue 7's scenarios: a contact added, and a lead's contacts replaced by 10 others.
+
+    No target: the issue asks for the rates. Each lead-contacts-set request binds contacts
+    that follow one another from a random start ({contact}, request.lua), so each request
+    changes the lead's set; most leads have none bound before (the seed binds none)."""
+    items = [
+        {"CONTACT_ID": "{contact}", "SORT": (n + 1) * 10, "IS_PRIMARY": "Y" if n == 0 else "N"}
+        for n in range(LEAD_CONTACTS)
+    ]
+    # The ids go out as JSON numbers: {contact} unquoted.
+    contact_set = _json({"id": 0, "items": items}).replace('"{contact}"', "{contact}")
+    bare_set = _json({"id": 0, "contacts": ["{contact}"] * LEAD_CONTACTS})
+    return [
+        Pair(
+            "contact-add",
+            "crm.contact.add (phone + e-mail)",
+            rest("crm.contact.add", _json({"fields": CONTACT_FIELDS})),
+            Request("POST", "/bench/contact-insert", _json(BARE_CONTACT)),
+            _is_id,
+            _is_id,
+        ),
+        Pair(
+            "lead-contacts-set",
+            f"crm.lead.contact.items.set ({LEAD_CONTACTS} of {CONTACTS:,} contacts)",
+            rest("crm.lead.contact.items.set", contact_set.replace('"id":0', '"id":{id}')),
+            Request(
+                "POST",
+                "/bench/lead-contacts-set",
+                bare_set.replace('"{contact}"', "{contact}").replace('"id":0', '"id":{id}'),
+            ),
+            _is_true,
+            _is_true,
+        ),
+    ]
 
 
 def _custom_list(field: str, value: int | str, order: str | None) -> tuple[str, Request]:
@@ -292,4 +355,4 @@ def pairs(webhook_path: str, connections: int, custom: SeededFields | None = Non
             target=Target("items", {"sqlite": 5000, "postgresql": 1500}),
         ),
     ]
-    return found + custom_pairs(rest, custom)
+    return found + custom_pairs(rest, custom) + contact_pairs(rest)

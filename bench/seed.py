@@ -5,6 +5,9 @@ five seeded stages and amounts evenly over 0..99,999, so the list scenario's fil
 (``STATUS_ID`` = one stage and ``>=OPPORTUNITY`` 70,000) hits 1/5 x 3/10 = 6% of the leads.
 Creation dates spread over three years and grow with the id, as they do in a real portal.
 
+After the leads, 1,000 contacts (ids 1..1,000), each with a phone and an e-mail, for the lead
+contact binding scenario (``crm.lead.contact.items.set``); no lead is bound to any yet.
+
 Before the leads, 20 custom fields are defined (``bench/customfields.py``) through the service
 ``crm.lead.userfield.add`` uses, so each single-valued one has its index; the leads then carry
 values for them in ``crm_lead.uf``, in the stored form the server writes.
@@ -23,6 +26,9 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from bench import customfields
 from bench.customfields import SeededFields, Values
 from bench.progress import Progress
+from leadcrm.crm.contacts.fields import CONTACT_FIELDS
+from leadcrm.crm.contacts.fields import ENTITY_ID as CONTACT_ENTITY_ID
+from leadcrm.crm.contacts.tables import contacts
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
 from leadcrm.crm.multifields.tables import multifields
@@ -38,6 +44,8 @@ CHUNK = 10_000  # rows per executemany
 TRANSACTION = 250_000  # leads per transaction
 SPAN = timedelta(days=3 * 365)
 USER_ID = 1  # the administrator the first start makes
+CONTACTS = 1_000  # contacts seeded, ids 1..CONTACTS
+CONTACT_TYPES = ["CLIENT", "CLIENT", "CLIENT", "PARTNER", "SUPPLIER", "OTHER"]
 
 FIRST_NAMES = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Irina"]
 LAST_NAMES = ["Ivanova", "Smith", "Novak", "Kowalski", "Garcia", "Müller", "Rossi", "Tanaka"]
@@ -55,6 +63,8 @@ class SeedReport:
     filter_matches: int
     custom_fields: int = 0
     custom: SeededFields | None = None  # the definitions, their values and filters' matches
+    contacts: int = 0  # ids 1..contacts, each with a phone and an e-mail
+    contact_seconds: float = 0.0
 
     @property
     def leads_per_second(self) -> float:
@@ -105,6 +115,97 @@ C = {
         "UTM_SOURCE",
     )
 }
+
+
+def _contact_column(name: str) -> str:
+    field = CONTACT_FIELDS.get(name)
+    assert field is not None and field.column is not None, name
+    return field.column
+
+
+# The contact's NOT NULL columns (the catalogue's always-set fields) and a few more.
+CC = {
+    name: _contact_column(name)
+    for name in (
+        "ID",
+        "NAME",
+        "LAST_NAME",
+        "TYPE_ID",
+        "SOURCE_ID",
+        "OPENED",
+        "EXPORT",
+        "HAS_PHONE",
+        "HAS_EMAIL",
+        "HAS_IMOL",
+        "ASSIGNED_BY_ID",
+        "CREATED_BY_ID",
+        "MODIFY_BY_ID",
+        "DATE_CREATE",
+        "DATE_MODIFY",
+        "LAST_ACTIVITY_TIME",
+        "LAST_ACTIVITY_BY",
+    )
+}
+
+
+def _contact_rows(count: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Contacts 1..count, created over the last year, each with a work phone and e-mail."""
+    start = utcnow() - timedelta(days=365)
+    slot = timedelta(days=365) / count
+    c = CC
+    contact_rows: list[dict[str, Any]] = []
+    multi_rows: list[dict[str, Any]] = []
+    for contact_id in range(1, count + 1):
+        first_name = FIRST_NAMES[(contact_id * 5) % len(FIRST_NAMES)]
+        last_name = LAST_NAMES[(contact_id * 3) % len(LAST_NAMES)]
+        created = start + slot * contact_id
+        contact_rows.append(
+            {
+                c["ID"]: contact_id,
+                c["NAME"]: first_name,
+                c["LAST_NAME"]: last_name,
+                c["TYPE_ID"]: CONTACT_TYPES[contact_id % len(CONTACT_TYPES)],
+                c["SOURCE_ID"]: SOURCES[contact_id % len(SOURCES)],
+                c["OPENED"]: True,
+                c["EXPORT"]: True,
+                c["HAS_PHONE"]: True,
+                c["HAS_EMAIL"]: True,
+                c["HAS_IMOL"]: False,
+                c["ASSIGNED_BY_ID"]: USER_ID,
+                c["CREATED_BY_ID"]: USER_ID,
+                c["MODIFY_BY_ID"]: USER_ID,
+                c["DATE_CREATE"]: created,
+                c["DATE_MODIFY"]: created,
+                c["LAST_ACTIVITY_TIME"]: created,
+                c["LAST_ACTIVITY_BY"]: USER_ID,
+            }
+        )
+        email = f"{first_name}.{last_name}.c{contact_id}@example.com".lower()
+        phone = f"+1 (556) 000-{contact_id:04d}"
+        for type_id, value in (("PHONE", phone), ("EMAIL", email)):
+            multi_rows.append(
+                {
+                    "entity_id": CONTACT_ENTITY_ID,
+                    "element_id": contact_id,
+                    "type_id": type_id,
+                    "value_type": "WORK",
+                    "value": value,
+                    "value_normalized": TYPES[type_id].normalise(value),
+                }
+            )
+    return contact_rows, multi_rows
+
+
+def _seed_contacts(engine: Engine, count: int) -> float:
+    """Write contacts 1..count in one transaction; the seconds it took."""
+    started = time.perf_counter()
+    contact_rows, multi_rows = _contact_rows(count)
+    with engine.begin() as conn:
+        for first in range(0, count, CHUNK):
+            _insert_many(conn, contacts, contact_rows[first : first + CHUNK])
+        for first in range(0, len(multi_rows), CHUNK):
+            _insert_many(conn, multifields, multi_rows[first : first + CHUNK])
+    return time.perf_counter() - started
 
 
 def _stages(engine: Engine) -> list[tuple[str, str]]:
@@ -276,14 +377,16 @@ def seed(
                 multi_count += len(multi_rows)
                 progress.advance(count)
     seconds = progress.close() + definitions_seconds
+    contact_seconds = _seed_contacts(engine, CONTACTS)
     analyze_started = time.perf_counter()
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            # The ids were given explicitly: move the sequence past them for later adds.
-            conn.execute(
-                text("SELECT setval(pg_get_serial_sequence('crm_lead', 'id'), :last)"),
-                {"last": total},
-            )
+            # The ids were given explicitly: move the sequences past them for later adds.
+            for table, last in (("crm_lead", total), ("crm_contact", CONTACTS)):
+                conn.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
+                    {"table": table, "last": last},
+                )
         # After a bulk load, as PostgreSQL's documentation advises: statistics for the
         # planner, and the visibility map that lets an index-only scan skip the table
         # (autovacuum would do both, some time later). VACUUM runs outside a transaction.
@@ -300,4 +403,6 @@ def seed(
         filter_matches(engine),
         custom_fields=seeded.count if seeded is not None else 0,
         custom=seeded,
+        contacts=CONTACTS,
+        contact_seconds=contact_seconds,
     )

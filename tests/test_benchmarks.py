@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
 import pytest
 from sqlalchemy import event, text
 from starlette.testclient import TestClient
 
+from bench import scenarios
 from bench.customfields import CODE_FIELD, STAGE_FIELD, SeededFields, Values, filled
-from bench.seed import seed
+from bench.run import _fill
+from bench.seed import CONTACTS, seed
+from leadcrm.app import create_app
 from leadcrm.crm.leads.tables import leads
 from leadcrm.crm.userfields.storage import index_name
 from leadcrm.runtime import Runtime
@@ -159,6 +164,92 @@ class TestCustomFields:
         later = client.get(f"/bench/list-custom?{query}&start=-1").json()
         assert "total" not in later
         assert [row["id"] for row in later["result"]] == ids
+
+
+class TestContacts:
+    """Issue 7's scenarios: the seeded contacts, and the bare endpoints leadcrm/benchmarks/clients.py adds
+    beside crm.contact.add and crm.lead.contact.items.set."""
+
+    @pytest.fixture
+    def settings_overrides(self) -> dict[str, Any]:
+        return {"bench_endpoints": True}
+
+    @pytest.fixture
+    def client(self, runtime: Runtime) -> Iterator[TestClient]:
+        app = create_app(runtime)
+        with TestClient(app, raise_server_exceptions=False) as test_client:
+            yield test_client
+
+    def test_routes_are_mounted_only_with_the_setting(
+        self, client: TestClient, tmp_path: Path
+    ) -> None:
+        assert client.post("/bench/contact-insert", json={}).status_code == 200
+        url = f"sqlite:///{tmp_path / 'off.db'}"
+        off = Runtime.from_settings(Settings(database_url=url, var_dir=tmp_path))
+        try:
+            paths = {getattr(r, "path", "") for r in create_app(off).routes}
+        finally:
+            off.engine.dispose()
+        assert not {"/bench/contact-insert", "/bench/lead-contacts-set"} & paths
+
+    def test_seeding_writes_the_contacts_and_moves_their_ids_on(
+        self, api: Api, runtime: Runtime
+    ) -> None:
+        report = seed(runtime.engine, 30, custom_fields=0)
+        assert report.contacts == CONTACTS
+        contact = api.call("crm.contact.get", {"id": CONTACTS})
+        assert contact["PHONE"] and contact["EMAIL"] and contact["HAS_PHONE"] == "Y"
+        assert api.call("crm.contact.add", {"fields": {"NAME": "Next"}}) == CONTACTS + 1
+
+    def test_bare_contact_insert_stores_what_the_add_stores(
+        self, api: Api, client: TestClient
+    ) -> None:
+        fields = filled(scenarios.CONTACT_FIELDS)
+        ours = api.call("crm.contact.get", {"id": api.call("crm.contact.add", {"fields": fields})})
+        bare_id = client.post("/bench/contact-insert", json=scenarios.BARE_CONTACT).json()["result"]
+        theirs = api.call("crm.contact.get", {"id": bare_id})
+        differ = {"ID", "DATE_CREATE", "DATE_MODIFY", "LAST_ACTIVITY_TIME", "PHONE", "EMAIL"}
+        differ |= {"HAS_PHONE", "HAS_EMAIL"}
+        assert {k: v for k, v in ours.items() if k not in differ} == {
+            k: v for k, v in theirs.items() if k not in differ
+        }
+        assert theirs["HAS_PHONE"] == "N"
+
+    def test_bare_set_binds_what_items_set_binds(self, api: Api, client: TestClient) -> None:
+        contact_ids = [api.call("crm.contact.add", {"fields": {"NAME": f"C{i}"}}) for i in range(4)]
+        lead_ids = [api.call("crm.lead.add", {"fields": {"TITLE": f"L{i}"}}) for i in range(2)]
+        items = [
+            {"CONTACT_ID": c, "SORT": (n + 1) * 10, "IS_PRIMARY": "Y" if n == 0 else "N"}
+            for n, c in enumerate(contact_ids[1:])
+        ]
+        for lead_id in lead_ids:  # something bound before, replaced
+            api.call(
+                "crm.lead.contact.add", {"id": lead_id, "fields": {"CONTACT_ID": contact_ids[0]}}
+            )
+        assert api.call("crm.lead.contact.items.set", {"id": lead_ids[0], "items": items})
+        answer = client.post(
+            "/bench/lead-contacts-set", json={"id": lead_ids[1], "contacts": contact_ids[1:]}
+        )
+        assert answer.json() == {"result": True}
+        ours, theirs = (
+            api.call("crm.lead.contact.items.get", {"id": lead_id}) for lead_id in lead_ids
+        )
+        assert ours == theirs
+        assert len(theirs) == 3
+        for lead_id in lead_ids:
+            assert api.call("crm.lead.get", {"id": lead_id})["CONTACT_ID"] == str(contact_ids[1])
+        missing = client.post("/bench/lead-contacts-set", json={"id": 999999, "contacts": [1]})
+        assert missing.status_code == 404
+
+    def test_a_set_request_names_ten_distinct_seeded_contacts(self) -> None:
+        pair = next(p for p in scenarios.pairs("/rest/1/x/", 32) if p.key == "lead-contacts-set")
+        for request in (pair.leadcrm, pair.bare):
+            body = orjson.loads(_fill(request.body, 7))
+            assert body["id"] == 7
+            raw = body.get("items") or body["contacts"]
+            ids = [i["CONTACT_ID"] if isinstance(i, dict) else i for i in raw]
+            assert len(set(ids)) == scenarios.LEAD_CONTACTS
+            assert all(isinstance(i, int) and 1 <= i <= CONTACTS for i in ids)
 
 
 def _index_names(runtime: Runtime) -> set[str]:

@@ -106,6 +106,15 @@ class EntityKind:
     # Always-set flags and amounts with no default of their own: N and 0 when not sent.
     always_zero: dict[str, Any] = field(init=False)  # by column
     get_fields: tuple[Field, ...] = field(init=False)  # what get answers, in its order
+    # Directory fields that default to their directory's first item.
+    first_defaults: tuple[Field, ...] = field(init=False)
+    # Fields naming another entity, by the entity, except the ones links write.
+    references: dict[str, str] = field(init=False)
+    # Fields for which an empty value means "the default" (add) or "unchanged" (update).
+    defaulted: frozenset[str] = field(init=False)
+    # Single references (a user, a company) for which 0 means none.
+    zero_is_none: frozenset[str] = field(init=False)
+    columns: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         names = tuple(f.name for f in self.catalogue if f.type == "crm_multifield")
@@ -122,6 +131,24 @@ class EntityKind:
         rank = {name: n for n, name in enumerate(self.get_order)}
         shown.sort(key=lambda f: rank.get(f.name, len(rank)))
         object.__setattr__(self, "get_fields", tuple(shown))
+        firsts = tuple(f for f in self.catalogue if f.default_first and f.status_type and f.column)
+        object.__setattr__(self, "first_defaults", firsts)
+        linked = {name for link in self.links for name in (link.many, link.primary) if name}
+        pointing = {
+            f.name: REFERENCE_TYPES[f.type]
+            for f in self.catalogue
+            if f.type in REFERENCE_TYPES and f.name not in linked
+        }
+        object.__setattr__(self, "references", pointing)
+        defaulted = {f.name for f in self.catalogue if f.always_set or f.default_first}
+        object.__setattr__(self, "defaulted", frozenset(defaulted))
+        zero = {
+            f.name
+            for f in self.catalogue
+            if not f.multiple and (f.type == "user" or f.type in REFERENCE_TYPES)
+        }
+        object.__setattr__(self, "zero_is_none", frozenset(zero))
+        object.__setattr__(self, "columns", frozenset(self.table.c.keys()))
 
     def event(self, action: str) -> str:
         return f"ONCRM{self.name}{action}"

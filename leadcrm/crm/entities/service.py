@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, bindparam, delete, select, update
+from sqlalchemy import Connection, RowMapping, Select, bindparam, delete, select, update
 
 from leadcrm.crm.bindings import service as bindings
 from leadcrm.crm.entities.kind import REFERENCE_TYPES, EntityKind, Link, NewRecord, Writing
@@ -45,9 +45,6 @@ from leadcrm.users.service import utcnow
 
 __all__ = ["NewRecord", "Page", "Writing"]
 
-# A responsible user or a bound entity of 0 means none, as in Bitrix24.
-_ZERO_IS_NONE = ("user", *REFERENCE_TYPES)
-
 
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -70,18 +67,16 @@ def _parse(
     if errors:
         raise _invalid(errors)
     # Sent empty: a flag's "" parses as N, yet means "no value" like null does.
-    sent_empty = {str(key).upper() for key, value in values.items() if value in (None, "")}
+    sent_empty = {str(key).upper() for key, value in values.items() if value is None or value == ""}
     kept: dict[str, Any] = {}
     for name, value in accepted.items():
-        field = kind.catalogue.get(name)
-        assert field is not None
-        if value == 0 and field.type in _ZERO_IS_NONE and not field.multiple:
+        if value == 0 and name in kind.zero_is_none:
             value = None
         # An empty value of a field with a default means the default on add and "unchanged"
         # on update.
-        empty = value in (None, "") or name in sent_empty
-        if not empty or not (field.always_set or field.default_first):
-            kept[name] = value
+        if name in kind.defaulted and (value is None or value == "" or name in sent_empty):
+            continue
+        kept[name] = value
     return kept
 
 
@@ -165,8 +160,8 @@ def add_prepared(
     valid = [p for p in prepared if isinstance(p, NewRecord)]
     first_of = {
         f.status_type
-        for f in kind.catalogue
-        if f.default_first and f.status_type and any(f.name not in p.accepted for p in valid)
+        for f in kind.first_defaults
+        if f.status_type and any(f.name not in p.accepted for p in valid)
     }
     references = read_references(
         conn,
@@ -225,14 +220,11 @@ def _existing_bound(
 def _pointed_at(kind: EntityKind, one: NewRecord) -> list[tuple[str, str, int]]:
     """(field name, entity, id) for each entity the values name; a link's primary field is
     checked as part of its list."""
-    linked = {name for link in kind.links for name in (link.many, link.primary) if name}
-    found = []
-    for name, value in one.accepted.items():
-        field = kind.catalogue.get(name)
-        if field is None or field.type not in REFERENCE_TYPES or name in linked:
-            continue
-        if isinstance(value, int):
-            found.append((name, REFERENCE_TYPES[field.type], value))
+    found = [
+        (name, kind.references[name], value)
+        for name, value in one.accepted.items()
+        if name in kind.references and isinstance(value, int)
+    ]
     for link in kind.links:
         name = one.sent_as.get(link.many, link.many)
         found += [(name, link.other_entity, i) for i in one.linked.get(link.many, [])]
@@ -306,9 +298,10 @@ def _new_row(
 ) -> dict[str, Any]:
     accepted = new.accepted
     row = {kind.column_of[name]: value for name, value in accepted.items()}
-    columns = kind.table.c
-    for f in kind.catalogue:
-        if f.default_first and f.status_type and f.column and f.name not in accepted:
+    columns = kind.columns
+    for f in kind.first_defaults:
+        if f.name not in accepted:
+            assert f.column is not None and f.status_type is not None
             row[f.column] = references.first_statuses.get(f.status_type)
     if "currency_id" in columns:
         row["currency_id"] = accepted.get("CURRENCY_ID") or references.base_currency
@@ -433,6 +426,19 @@ def _drop_unheld_files(
         delete_files(conn, file_ids=gone)
 
 
+# Built once per entity: a get runs it on every call, and building it costs more than running it.
+_BY_ID: dict[tuple[str, bool], Select[Any]] = {}
+
+
+def _by_id(kind: EntityKind, *, for_update: bool) -> Select[Any]:
+    # The custom fields' version rides along, so a get learns in one statement whether the
+    # definitions it has are current.
+    statement = select(kind.table, version_of(kind.owner.entity_id).label("uf_version")).where(
+        kind.table.c.id == bindparam("entity_id")
+    )
+    return statement.with_for_update() if for_update else statement
+
+
 def _row(
     conn: Connection,
     kind: EntityKind,
@@ -443,13 +449,9 @@ def _row(
 ) -> RowMapping:
     if entity_id > MAX_ID:
         raise RestError(*missing, 400)
-    # The custom fields' version rides along, so a get learns in one statement whether the
-    # definitions it has are current.
-    statement = select(kind.table, version_of(kind.owner.entity_id).label("uf_version")).where(
-        kind.table.c.id == bindparam("entity_id")
-    )
-    if for_update:
-        statement = statement.with_for_update()
+    statement = _BY_ID.get((kind.name, for_update))
+    if statement is None:
+        statement = _BY_ID[kind.name, for_update] = _by_id(kind, for_update=for_update)
     row = conn.execute(statement, {"entity_id": entity_id}).mappings().first()
     if row is None:
         raise RestError(*missing, 400)

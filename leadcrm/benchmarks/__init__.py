@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from leadcrm.benchmarks.clients import routes as client_routes
 from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
 from leadcrm.crm.leads.userfields import LEAD_OWNER
@@ -48,6 +49,7 @@ def bench_routes(runtime: Runtime) -> list[BaseRoute]:
         Route("/bench/insert", endpoints.insert, methods=["POST"]),
         Route("/bench/list", endpoints.list_page, methods=["GET"]),
         Route("/bench/list-custom", endpoints.list_custom, methods=["GET"]),
+        *client_routes(runtime.engine),
     ]
 
 
