@@ -167,8 +167,8 @@ class TestCustomFields:
 
 
 class TestContacts:
-    """Issue 7's scenarios: the seeded contacts, and the bare endpoints leadcrm/benchmarks/clients.py adds
-    beside crm.contact.add and crm.lead.contact.items.set."""
+    """Issue 7's scenarios: the seeded contacts, and the bare endpoints beside
+    crm.contact.add and crm.lead.contact.items.set (leadcrm/benchmarks/clients.py)."""
 
     @pytest.fixture
     def settings_overrides(self) -> dict[str, Any]:
