@@ -72,24 +72,38 @@ def targets_of(
     }
 
 
-def _held(conn: Connection, relation: Relation, owner_id: int) -> list[Binding]:
-    """The owner's bindings, read after locking its row: changes to one owner take turns."""
-    owners = relation.owner_table
-    conn.execute(select(owners.c.id).where(owners.c.id == owner_id).with_for_update())
+def _held(conn: Connection, relation: Relation, owner_id: int, *, locked: bool) -> list[Binding]:
+    """The owner's bindings, read after locking its row (unless the caller ``locked`` it
+    already): changes to one owner take turns."""
+    if not locked:
+        owners = relation.owner_table
+        conn.execute(select(owners.c.id).where(owners.c.id == owner_id).with_for_update())
     return bound(conn, relation, owner_ids=[owner_id]).get(owner_id, [])
 
 
 def set_all(
-    conn: Connection, relation: Relation, *, owner_id: int, bindings: Sequence[Binding]
+    conn: Connection,
+    relation: Relation,
+    *,
+    owner_id: int,
+    bindings: Sequence[Binding],
+    locked: bool = False,
 ) -> bool:
     """Replace an owner's bindings; True when that changed them."""
-    before = _held(conn, relation, owner_id)
+    before = _held(conn, relation, owner_id, locked=locked)
     return _store(conn, relation, owner_id, before, normalised(bindings))
 
 
-def add(conn: Connection, relation: Relation, *, owner_id: int, binding: Binding) -> bool:
+def add(
+    conn: Connection,
+    relation: Relation,
+    *,
+    owner_id: int,
+    binding: Binding,
+    locked: bool = False,
+) -> bool:
     """Bind one target (or change its SORT, role and primacy when already bound)."""
-    before = _held(conn, relation, owner_id)
+    before = _held(conn, relation, owner_id, locked=locked)
     others = [b for b in before if b.target_id != binding.target_id]
     if binding.is_primary:
         others = [replace(b, is_primary=False) for b in others]
@@ -98,9 +112,11 @@ def add(conn: Connection, relation: Relation, *, owner_id: int, binding: Binding
     return _store(conn, relation, owner_id, before, normalised([*others, binding]))
 
 
-def remove(conn: Connection, relation: Relation, *, owner_id: int, target_id: int) -> bool:
+def remove(
+    conn: Connection, relation: Relation, *, owner_id: int, target_id: int, locked: bool = False
+) -> bool:
     """Unbind one target; when it was the primary, the first remaining one takes over."""
-    before = _held(conn, relation, owner_id)
+    before = _held(conn, relation, owner_id, locked=locked)
     rest = [b for b in before if b.target_id != target_id]
     return _store(conn, relation, owner_id, before, normalised(rest))
 
@@ -127,7 +143,7 @@ def set_owners(
     for owner_id in owner_ids:
         if owner_id in current:
             continue
-        held = _held(conn, relation, owner_id)
+        held = _held(conn, relation, owner_id, locked=False)
         last = max((b.sort for b in held), default=0)
         add(conn, relation, owner_id=owner_id, binding=Binding(target_id, sort=last + 10))
         changed.append(owner_id)

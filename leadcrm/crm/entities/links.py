@@ -110,7 +110,10 @@ def write_links(
             changed = bindings.set_owners(conn, link.relation, target_id=entity_id, owner_ids=ids)
             touched += _touched(link, changed)
         else:
-            bindings.set_all(conn, link.relation, owner_id=entity_id, bindings=_in_order(ids))
+            # The entity's row is locked already: update locked it before anything else.
+            bindings.set_all(
+                conn, link.relation, owner_id=entity_id, bindings=_in_order(ids), locked=True
+            )
     return touched
 
 

@@ -24,8 +24,11 @@ from leadcrm.rest.errors import RestError
 NOT_FOUND = RestError("NOT_FOUND", "Not found.", 400)
 
 
-def _lock_lead(conn: Connection, lead_id: int) -> None:
-    statement = select(leads.c.id).where(leads.c.id == lead_id).with_for_update()
+def _lock_lead(conn: Connection, lead_id: int, *, lock: bool = True) -> None:
+    """NOT_FOUND for a lead that does not exist; the lead's row locked for a change."""
+    statement = select(leads.c.id).where(leads.c.id == lead_id)
+    if lock:
+        statement = statement.with_for_update()
     if lead_id > MAX_ID or conn.execute(statement).first() is None:
         raise NOT_FOUND
 
@@ -57,7 +60,7 @@ def bind(
     if sort is None:
         sort = max((b.sort for b in held), default=0) + 10
     binding = Binding(contact_id, sort=sort, is_primary=is_primary)
-    bindings.add(conn, LEAD_CONTACTS, owner_id=lead_id, binding=binding)
+    bindings.add(conn, LEAD_CONTACTS, owner_id=lead_id, binding=binding, locked=True)
     _changed(conn, lead_id, user_id)
     return True
 
@@ -65,14 +68,16 @@ def bind(
 def unbind(conn: Connection, *, lead_id: int, contact_id: int, user_id: int) -> bool:
     """False when the contact was not bound."""
     _lock_lead(conn, lead_id)
-    if not bindings.remove(conn, LEAD_CONTACTS, owner_id=lead_id, target_id=contact_id):
+    if not bindings.remove(
+        conn, LEAD_CONTACTS, owner_id=lead_id, target_id=contact_id, locked=True
+    ):
         return False
     _changed(conn, lead_id, user_id)
     return True
 
 
 def items(conn: Connection, *, lead_id: int) -> list[dict[str, Any]]:
-    _lock_lead(conn, lead_id)
+    _lock_lead(conn, lead_id, lock=False)
     held = bindings.bound(conn, LEAD_CONTACTS, owner_ids=[lead_id]).get(lead_id, [])
     return [
         {
@@ -95,7 +100,7 @@ def replace(conn: Connection, *, lead_id: int, wanted: Sequence[Binding], user_i
         replace_binding(b, sort=b.sort or (n + 1) * 10, is_primary=b is primary)
         for n, b in enumerate(wanted)
     ]
-    if bindings.set_all(conn, LEAD_CONTACTS, owner_id=lead_id, bindings=placed):
+    if bindings.set_all(conn, LEAD_CONTACTS, owner_id=lead_id, bindings=placed, locked=True):
         _changed(conn, lead_id, user_id)
 
 
