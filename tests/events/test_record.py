@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from leadcrm.crm.entities import removal
 from leadcrm.crm.entities import service as lead_service
 from leadcrm.crm.userfields import service as userfield_service
 from leadcrm.events.tables import event_records
@@ -372,6 +373,7 @@ def test_a_lead_change_and_its_event_stand_or_fall_together(
     lead_id = api.call("crm.lead.add", {"fields": {"TITLE": "Before"}})
     before = database_rows(api)
     monkeypatch.setattr(lead_service, "record", hook(lead_service.record))
+    monkeypatch.setattr(removal, "record", hook(removal.record))
     for method, params in (
         ("crm.lead.add", {"fields": {"TITLE": "New"}}),
         ("crm.lead.update", {"id": lead_id, "fields": {"TITLE": "After"}}),

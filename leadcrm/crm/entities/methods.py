@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from leadcrm.crm.entities import service
+from leadcrm.crm.entities import checks, removal, service
 from leadcrm.crm.entities.kind import EntityKind, Writing
 from leadcrm.crm.ids import parse_entity_id
 from leadcrm.listing import parse_list
@@ -58,7 +58,7 @@ def register_entity_methods(prefix: str, kind: EntityKind) -> None:
             except RestError as error:
                 sent.append(error)
         valid = [f for f in sent if not isinstance(f, RestError)]
-        prepared = service.prepare_many(kind, values=valid, zone=first.zone)
+        prepared = checks.prepare_many(kind, values=valid, zone=first.zone)
 
         def write(conn: Connection) -> list[Any]:
             added = iter(
@@ -86,7 +86,7 @@ def register_entity_methods(prefix: str, kind: EntityKind) -> None:
 
     def delete(call: Call) -> bool:
         entity_id = parse_entity_id(call.params.get("id"))
-        service.delete_one(call.conn, kind, entity_id=entity_id, user_id=call.user_id)
+        removal.delete_one(call.conn, kind, entity_id=entity_id, user_id=call.user_id)
         return True
 
     def list_(call: Call) -> Page:

@@ -1,4 +1,5 @@
-"""Add, update, get, delete and list any CRM entity, as plain functions over one transaction.
+"""Add, update, get and list any CRM entity, as plain functions over one transaction
+(``checks`` parses what a write sends, ``custom`` its custom values, ``removal`` deletes).
 
 Everything here is driven by the entity's ``EntityKind``: its catalogue says what may be
 written and how, its owner which custom fields it has, its links which bindings its fields
@@ -13,32 +14,37 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, Select, bindparam, delete, select, update
+from sqlalchemy import Connection, RowMapping, Select, bindparam, select, update
 
 from leadcrm.crm.bindings import service as bindings
-from leadcrm.crm.entities.kind import REFERENCE_TYPES, EntityKind, Link, NewRecord, Writing
+from leadcrm.crm.entities.checks import (
+    check_still_held,
+    existing_bound,
+    invalid,
+    parse,
+    prepare_many,
+    split_items,
+    unbound,
+)
+from leadcrm.crm.entities.custom import custom_values, drop_unheld_files, files_of, stored_values
+from leadcrm.crm.entities.kind import EntityKind, Link, NewRecord, Writing
 from leadcrm.crm.entities.links import bind_new, link_ids, write_links
-from leadcrm.crm.entities.registry import all_kinds, relations_with
-from leadcrm.crm.existence import existing
 from leadcrm.crm.ids import MAX_ID
 from leadcrm.crm.multifields import service as multifields
 from leadcrm.crm.references import References, read_references
 from leadcrm.crm.userfields.codec import UserFieldKind
-from leadcrm.crm.userfields.definitions import UserFields, version_of
+from leadcrm.crm.userfields.definitions import version_of
 from leadcrm.crm.userfields.output import renderer
 from leadcrm.crm.userfields.storage import VALUES_COLUMN
 from leadcrm.crm.userfields.values import (
-    CustomValues,
     check_references,
     custom_names,
-    defaults_of,
     needs_base_currency,
     parse_values,
     wanted_by,
 )
 from leadcrm.db.bulk import insert_returning_ids
 from leadcrm.events.record import Change, record
-from leadcrm.files.service import Upload, delete_files, store_files
 from leadcrm.listing import ListQuery, run
 from leadcrm.rest.errors import RestError
 from leadcrm.users.service import utcnow
@@ -51,83 +57,6 @@ class Page:
     items: list[dict[str, Any]]
     total: int | None
     next: int | None
-
-
-def _invalid(problems: list[str]) -> RestError:
-    return RestError("ERROR_CORE", " ".join(problems), 400)
-
-
-def _parse(
-    kind: EntityKind, values: Mapping[str, Any], zone: ZoneInfo, *, creating: bool
-) -> dict[str, Any]:
-    """The writable values that were sent; empty ones of always-set fields are left out."""
-    accepted, errors = kind.catalogue.parse_input(values, zone, creating=creating)
-    if creating and not errors:
-        errors += _missing(kind, accepted)
-    if errors:
-        raise _invalid(errors)
-    # Sent empty: a flag's "" parses as N, yet means "no value" like null does.
-    sent_empty = {str(key).upper() for key, value in values.items() if value is None or value == ""}
-    kept: dict[str, Any] = {}
-    for name, value in accepted.items():
-        if value == 0 and name in kind.zero_is_none:
-            value = None
-        # An empty value of a field with a default means the default on add and "unchanged"
-        # on update.
-        if name in kind.defaulted and (value is None or value == "" or name in sent_empty):
-            continue
-        kept[name] = value
-    return kept
-
-
-def _missing(kind: EntityKind, values: Mapping[str, Any]) -> list[str]:
-    """A sentence per group of ``kind.required`` of which ``values`` hold nothing."""
-    problems = []
-    for group in kind.required:
-        if all(_empty(values.get(name)) for name in group):
-            named = " or ".join(f'"{_title(kind, name)}" ({name})' for name in group)
-            problems.append(f"The field {named} is required.")
-    return problems
-
-
-def _empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _title(kind: EntityKind, name: str) -> str:
-    field = kind.catalogue.get(name)
-    assert field is not None
-    return field.title
-
-
-def prepare(kind: EntityKind, values: Mapping[str, Any], zone: ZoneInfo) -> NewRecord:
-    accepted = _parse(kind, values, zone, creating=True)
-    items = _split_items(kind, accepted)
-    multifields.check_new(items)
-    sent_as: dict[str, str] = {}
-    linked = link_ids(kind, accepted, sent_as)
-    return NewRecord(accepted, items, linked, custom_names(values), sent_as)
-
-
-def prepare_many(
-    kind: EntityKind, *, values: Sequence[Mapping[str, Any]], zone: ZoneInfo
-) -> list[NewRecord | RestError]:
-    """What needs no database: each entity's values parsed and checked, or its error."""
-    prepared: list[NewRecord | RestError] = []
-    for one in values:
-        try:
-            prepared.append(prepare(kind, one, zone))
-        except RestError as error:
-            prepared.append(error)
-    return prepared
-
-
-def _split_items(kind: EntityKind, accepted: dict[str, Any]) -> dict[str, list[multifields.Item]]:
-    return {
-        name: multifields.parse_items(name, accepted.pop(name))
-        for name in kind.multifield_names
-        if name in accepted
-    }
 
 
 def add_one(
@@ -155,7 +84,7 @@ def add_prepared(
     """
     now = utcnow()
     fields = kind.owner.fields(conn, lock=True)
-    customs = _custom_values(fields, prepared, writing, now)
+    customs = custom_values(fields, prepared, writing, now)
     filled = [c for c in customs if c is not None]
     valid = [p for p in prepared if isinstance(p, NewRecord)]
     first_of = {
@@ -174,7 +103,7 @@ def add_prepared(
     )
     if fields.definitions:
         check_references(conn, fields, filled, known=references)
-    found = _existing_bound(conn, kind, valid)
+    found = existing_bound(conn, kind, valid)
     outcomes: list[int | RestError] = []
     written: list[tuple[int, NewRecord, dict[str, Any]]] = []
     for index, (new, custom) in enumerate(zip(prepared, customs, strict=True)):
@@ -182,13 +111,13 @@ def add_prepared(
             assert isinstance(new, RestError)
             outcomes.append(new)
             continue
-        problems = references.problems(new.accepted) + _unbound(kind, new, found) + custom.errors
+        problems = references.problems(new.accepted) + unbound(kind, new, found) + custom.errors
         if problems:
-            outcomes.append(_invalid(problems))
+            outcomes.append(invalid(problems))
             continue
         outcomes.append(0)
         row = _new_row(kind, new, references, writing, now)
-        row[VALUES_COLUMN] = _stored(conn, custom, {}, writing.user_id)
+        row[VALUES_COLUMN] = stored_values(conn, custom, {}, writing.user_id)
         written.append((index, new, row))
     ids = insert_returning_ids(conn, kind.table, [row for _, _, row in written])
     for new_id, (index, _, _) in zip(ids, written, strict=True):
@@ -204,87 +133,6 @@ def add_prepared(
 
 def _needs_base_currency(kind: EntityKind, valid: Sequence[NewRecord]) -> bool:
     return "CURRENCY_ID" in kind.catalogue and any("CURRENCY_ID" not in p.accepted for p in valid)
-
-
-def _existing_bound(
-    conn: Connection, kind: EntityKind, records: Sequence[NewRecord]
-) -> dict[str, set[int]]:
-    """Of the entities the values point at (a COMPANY_ID, bound contacts), those that exist."""
-    wanted: dict[str, set[int]] = {}
-    for one in records:
-        for _, entity, number in _pointed_at(kind, one):
-            wanted.setdefault(entity, set()).add(number)
-    return {entity: existing(conn, entity, ids) for entity, ids in wanted.items()}
-
-
-def _pointed_at(kind: EntityKind, one: NewRecord) -> list[tuple[str, str, int]]:
-    """(field name, entity, id) for each entity the values name; a link's primary field is
-    checked as part of its list."""
-    found = [
-        (name, kind.references[name], value)
-        for name, value in one.accepted.items()
-        if name in kind.references and isinstance(value, int)
-    ]
-    for link in kind.links:
-        name = one.sent_as.get(link.many, link.many)
-        found += [(name, link.other_entity, i) for i in one.linked.get(link.many, [])]
-    return found
-
-
-def _unbound(kind: EntityKind, one: NewRecord, found: Mapping[str, set[int]]) -> list[str]:
-    """A sentence per value naming an entity that does not exist."""
-    problems = []
-    for name, entity, number in _pointed_at(kind, one):
-        if number not in found.get(entity, set()):
-            field = kind.catalogue.get(name)
-            assert field is not None
-            problems.append(f"The field {field.title} ({name}) has an unknown value '{number}'.")
-    return problems
-
-
-def _custom_values(
-    fields: UserFields,
-    prepared: Sequence[NewRecord | RestError],
-    writing: Writing,
-    now: datetime,
-) -> list[CustomValues | None]:
-    """Each new entity's custom values, parsed, with the defaults of the fields not sent."""
-    defaults = defaults_of(fields, writing.zone, now)
-    return [
-        parse_values(
-            fields,
-            new.custom,
-            writing.zone,
-            creating=True,
-            max_file_bytes=writing.max_file_bytes,
-            now=now,
-            defaults=defaults,
-        )
-        if isinstance(new, NewRecord)
-        else None
-        for new in prepared
-    ]
-
-
-def _stored(
-    conn: Connection, custom: CustomValues, current: Mapping[str, Any], user_id: int
-) -> dict[str, Any] | None:
-    """The row's new values: ``current`` with the sent ones, new files stored first."""
-    uploads = custom.uploads()
-    if uploads:
-        file_ids = iter(store_files(conn, uploads=uploads, user_id=user_id))
-        for key, value in custom.values.items():
-            if isinstance(value, list):
-                custom.values[key] = [next(file_ids) if isinstance(v, Upload) else v for v in value]
-            elif isinstance(value, Upload):
-                custom.values[key] = next(file_ids)
-    merged = dict(current)
-    for key, value in custom.values.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    return merged or None
 
 
 # Columns every CRM entity that has them fills the same way on add.
@@ -339,10 +187,10 @@ def update_one(
     writing: Writing,
 ) -> None:
     fields = kind.owner.fields(conn, lock=True)
-    current = _row(conn, kind, entity_id, for_update=True, missing=kind.missing_on_update)
-    accepted = _parse(kind, values, writing.zone, creating=False)
-    _check_still_held(kind, current, accepted)
-    items = _split_items(kind, accepted)
+    current = row_of(conn, kind, entity_id, for_update=True, missing=kind.missing_on_update)
+    accepted = parse(kind, values, writing.zone, creating=False)
+    check_still_held(kind, current, accepted)
+    items = split_items(kind, accepted)
     sent_as: dict[str, str] = {}
     linked = link_ids(kind, accepted, sent_as)
     sent = custom_names(values)
@@ -364,23 +212,23 @@ def update_one(
     )
     one = NewRecord(accepted, items, linked, sent, sent_as)
     problems = references.problems(accepted)
-    problems += _unbound(kind, one, _existing_bound(conn, kind, [one]))
+    problems += unbound(kind, one, existing_bound(conn, kind, [one]))
     held = current[VALUES_COLUMN] or {}
     if custom.values:
         check_references(
-            conn, fields, [custom], known=references, kept_files=[_files_of(fields, held)]
+            conn, fields, [custom], known=references, kept_files=[files_of(fields, held)]
         )
     problems += custom.errors
     if problems:
-        raise _invalid(problems)
+        raise invalid(problems)
     now = utcnow()
     changes = {kind.column_of[name]: value for name, value in accepted.items()}
     kind.fill_update(changes, current, accepted, references, writing, now)
     changes.update(date_modify=now, modify_by_id=writing.user_id)
     if custom.values:
-        new_values = _stored(conn, custom, held, writing.user_id)
+        new_values = stored_values(conn, custom, held, writing.user_id)
         changes[VALUES_COLUMN] = new_values
-        _drop_unheld_files(conn, fields, held, new_values or {})
+        drop_unheld_files(conn, fields, held, new_values or {})
     for type_id, found in items.items():
         multifields.apply(
             conn, entity_id=kind.name, element_id=entity_id, type_id=type_id, items=found
@@ -392,38 +240,6 @@ def update_one(
     conn.execute(update(kind.table).where(kind.table.c.id == entity_id).values(changes))
     change = Change(kind.event("UPDATE"), kind.name, entity_id)
     record(conn, changes=[change, *touched], user_id=writing.user_id)
-
-
-def _check_still_held(kind: EntityKind, current: RowMapping, sent: Mapping[str, Any]) -> None:
-    """An update may empty a required field only where its group keeps another value."""
-    touched = [g for g in kind.required if any(name in sent for name in g)]
-    if not touched:
-        return
-    merged = {name: current[kind.column_of[name]] for group in touched for name in group}
-    merged.update({name: value for name, value in sent.items() if name in merged})
-    problems = _missing(kind, merged)
-    if problems:
-        raise _invalid(problems)
-
-
-def _files_of(fields: UserFields, values: Mapping[str, Any]) -> dict[str, set[int]]:
-    """The files each file field of a row holds."""
-    held: dict[str, set[int]] = {}
-    for definition in fields.definitions:
-        if definition.user_type.id == "file" and values.get(definition.key) is not None:
-            value = values[definition.key]
-            held[definition.key] = set(value if isinstance(value, list) else [value])
-    return held
-
-
-def _drop_unheld_files(
-    conn: Connection, fields: UserFields, before: Mapping[str, Any], after: Mapping[str, Any]
-) -> None:
-    """A file no field holds any more is deleted with the change that let it go."""
-    kept = set().union(*_files_of(fields, after).values())
-    gone = set().union(*_files_of(fields, before).values()) - kept
-    if gone:
-        delete_files(conn, file_ids=gone)
 
 
 # Built once per entity: a get runs it on every call, and building it costs more than running it.
@@ -439,7 +255,7 @@ def _by_id(kind: EntityKind, *, for_update: bool) -> Select[Any]:
     return statement.with_for_update() if for_update else statement
 
 
-def _row(
+def row_of(
     conn: Connection,
     kind: EntityKind,
     entity_id: int,
@@ -458,15 +274,11 @@ def _row(
     return row
 
 
-def exists(conn: Connection, kind: EntityKind, entity_id: int) -> bool:
-    return bool(existing(conn, kind.name, [entity_id]))
-
-
 def get_one(
     conn: Connection, kind: EntityKind, *, entity_id: int, zone: ZoneInfo, public_url: str
 ) -> dict[str, Any]:
     """All standard and custom fields, and each multifield when it has rows."""
-    row = _row(conn, kind, entity_id)
+    row = row_of(conn, kind, entity_id)
     rendered = kind.catalogue.render_row(row, kind.get_fields, zone)
     fields = kind.owner.fields(conn, version=row["uf_version"])
     if fields.definitions:
@@ -478,58 +290,6 @@ def get_one(
     )
     rendered.update(found.get(entity_id, {}))
     return rendered
-
-
-def delete_one(conn: Connection, kind: EntityKind, *, entity_id: int, user_id: int) -> None:
-    # The definitions first, then the row, in the order every write takes them: a definition
-    # deleted meanwhile (which locks the definitions, then the rows) cannot deadlock with it.
-    fields = kind.owner.fields(conn, lock=True)
-    row = _row(conn, kind, entity_id, for_update=True, missing=kind.missing_on_delete)
-    if row[VALUES_COLUMN]:
-        _drop_unheld_files(conn, fields, row[VALUES_COLUMN], {})
-    multifields.delete_all(conn, entity_id=kind.name, element_id=entity_id)
-    touched = _let_go(conn, kind, entity_id)
-    conn.execute(delete(kind.table).where(kind.table.c.id == entity_id))
-    change = Change(kind.event("DELETE"), kind.name, entity_id)
-    record(conn, changes=[change, *touched], user_id=user_id)
-
-
-def _let_go(conn: Connection, kind: EntityKind, entity_id: int) -> list[Change]:
-    """Unbind the entity being deleted from everything that names it (a contact from its
-    leads, which pick a new primary) and clear other entities' references to it (a lead's
-    COMPANY_ID); the changes this makes to those entities."""
-    touched: list[Change] = []
-    for owner, relation in relations_with(kind.name, as_target=True):
-        for owner_id in bindings.forget(conn, relation, target_id=entity_id):
-            touched.append(Change(owner.event("UPDATE"), owner.name, owner_id))
-    for _, relation in relations_with(kind.name, as_target=False):
-        conn.execute(delete(relation.table).where(relation.table.c[relation.owner] == entity_id))
-    for other, column in _columns_pointing_at(kind):
-        table = other.table
-        statement = (
-            update(table)
-            .where(table.c[column] == entity_id)
-            .values({column: None})
-            .returning(table.c.id)
-        )
-        touched += [
-            Change(other.event("UPDATE"), other.name, i) for i in conn.execute(statement).scalars()
-        ]
-    return list({(c.entity, c.entity_id): c for c in touched}.values())
-
-
-def _columns_pointing_at(kind: EntityKind) -> list[tuple[EntityKind, str]]:
-    """Other entities' single reference columns to ``kind`` that no binding mirrors."""
-    mirrored = {(k.name, link.primary) for k in all_kinds() for link in k.links if link.primary}
-    return [
-        (other, f.column)
-        for other in all_kinds()
-        for f in other.catalogue
-        if f.column
-        and not f.read_only
-        and REFERENCE_TYPES.get(f.type) == kind.name
-        and (other.name, f.name) not in mirrored
-    ]
 
 
 def list_page(

@@ -13,17 +13,18 @@ from typing import Any
 
 import pytest
 
-from tests.crm.contacts.test_contacts import (
+from tests.crm.entities import support
+from tests.crm.entities.support import (
     ID_INVALID,
     MOMENT_TEXT,
-    add_company,
-    add_contact,
     core_error,
+    database_rows,
+    events,
     freeze,
     list_ids,
+    new_events,
     refused,
 )
-from tests.crm.leads.test_add import database_rows
 from tests.crm.userfields.test_doc_examples import (
     ADD_ENUMERATION_BODY,
     DEFINITION_KEYS,
@@ -35,7 +36,6 @@ from tests.crm.userfields.test_doc_examples import (
     lang_map,
     replay,
 )
-from tests.events.test_record import events, new_events
 from tests.support import Api
 
 # The contact page's string example. Its cURL line breaks its own shell quoting at the label
@@ -107,7 +107,7 @@ ACCESS_DENIED = {"error": "", "error_description": "Access denied."}
 
 @dataclass(frozen=True)
 class Entity:
-    name: str  # contact, company
+    records: support.Entity  # the contacts or the companies the fields are added to
     add_body: str
     update_body: str
     label: str  # the LABEL of the add example
@@ -117,8 +117,12 @@ class Entity:
     help: dict[str, str]
 
     @property
+    def name(self) -> str:  # contact, company
+        return self.records.name
+
+    @property
     def entity_id(self) -> str:
-        return f"CRM_{self.name.upper()}"
+        return f"CRM_{self.records.entity_type}"
 
     def method(self, action: str) -> str:
         return f"crm.{self.name}.userfield.{action}"
@@ -141,18 +145,17 @@ class Entity:
         return fields
 
     def add_record(self, api: Api, **fields: Any) -> int:
-        return add_contact(api, **fields) if self.name == "contact" else add_company(api, **fields)
+        return self.records.add(api, **fields)
 
     def get_record(self, api: Api, record_id: int) -> dict[str, Any]:
-        record: dict[str, Any] = api.call(f"crm.{self.name}.get", {"id": record_id})
-        return record
+        return self.records.get(api, record_id)
 
     def other(self) -> Entity:
         return COMPANY if self.name == "contact" else CONTACT
 
 
 CONTACT = Entity(
-    name="contact",
+    records=support.CONTACT,
     add_body=CONTACT_ADD_STRING_BODY,
     update_body=CONTACT_UPDATE_STRING_BODY,
     label="Field 'Hello, world!'",
@@ -166,7 +169,7 @@ CONTACT = Entity(
     help={"en": "Hello, World! Help", "ru": "Hello, world! Help", "de": "Hallo, Welt! Hilfe"},
 )
 COMPANY = Entity(
-    name="company",
+    records=support.COMPANY,
     add_body=COMPANY_ADD_STRING_BODY,
     update_body=COMPANY_UPDATE_STRING_BODY,
     label="Hello, world! Field",
@@ -191,19 +194,9 @@ def changed_maps(given: dict[str, str]) -> dict[str, str]:
     }
 
 
-# -- add / get ------------------------------------------------------------------------------------
-
-
-def test_the_string_example_adds_a_field_that_get_shows_as_documented(
-    api: Api, entity: Entity
-) -> None:
-    payload = replay(api, entity.method("add"), entity.add_body)
-    field_id = payload["result"]
-    assert type(field_id) is int and field_id > 0
-    assert list(payload) == ["result", "time"]
-    field = replay(api, entity.method("get"), GET_BODY, ids={"399": field_id})["result"]
-    assert set(field) == DEFINITION_KEYS
-    assert {k: v for k, v in field.items() if k != "SETTINGS"} == {
+def string_example(entity: Entity, field_id: int, **changed: Any) -> dict[str, Any]:
+    """The field the string example adds, as get shows it but for SETTINGS, with ``changed``."""
+    return {
         "ID": str(field_id),
         "ENTITY_ID": entity.entity_id,
         "FIELD_NAME": "UF_CRM_HELLO_WORLD",
@@ -224,7 +217,23 @@ def test_the_string_example_adds_a_field_that_get_shows_as_documented(
         "LIST_FILTER_LABEL": lang_map("Hello, world! Filter"),
         "ERROR_MESSAGE": lang_map(entity.label, entity.error),
         "HELP_MESSAGE": lang_map(entity.label, entity.help),
+        **changed,
     }
+
+
+# -- add / get ------------------------------------------------------------------------------------
+
+
+def test_the_string_example_adds_a_field_that_get_shows_as_documented(
+    api: Api, entity: Entity
+) -> None:
+    payload = replay(api, entity.method("add"), entity.add_body)
+    field_id = payload["result"]
+    assert type(field_id) is int and field_id > 0
+    assert list(payload) == ["result", "time"]
+    field = replay(api, entity.method("get"), GET_BODY, ids={"399": field_id})["result"]
+    assert set(field) == DEFINITION_KEYS
+    assert {k: v for k, v in field.items() if k != "SETTINGS"} == string_example(entity, field_id)
     assert_settings(field["SETTINGS"], {"DEFAULT_VALUE": "Hello, world! Default value", "ROWS": 3})
 
 
@@ -280,26 +289,20 @@ def test_the_update_example_changes_what_it_sends(api: Api, entity: Entity) -> N
     assert (list(payload), payload["result"]) == (["result", "time"], True)
     field = replay(api, entity.method("get"), GET_BODY, ids={"399": field_id})["result"]
     # The company get example, except SHOW_IN_LIST (Y there, though no request sent it).
-    assert {k: v for k, v in field.items() if k != "SETTINGS"} == {
-        "ID": str(field_id),
-        "ENTITY_ID": entity.entity_id,
-        "FIELD_NAME": "UF_CRM_HELLO_WORLD",
-        "USER_TYPE_ID": "string",
-        "XML_ID": None,
-        "SORT": "2000",
-        "MULTIPLE": "Y",
-        "MANDATORY": "N",
-        "SHOW_FILTER": "N",
-        "SHOW_IN_LIST": "N",
-        "EDIT_IN_LIST": "N",
-        "IS_SEARCHABLE": "N",
+    assert {k: v for k, v in field.items() if k != "SETTINGS"} == string_example(
+        entity,
+        field_id,
+        SORT="2000",
+        MANDATORY="N",
+        SHOW_FILTER="N",
+        EDIT_IN_LIST="N",
         # On update a language missing from a map is "".
-        "EDIT_FORM_LABEL": lang_map("", changed_maps(entity.edit)),
-        "LIST_COLUMN_LABEL": lang_map("", changed_maps(entity.column)),
-        "LIST_FILTER_LABEL": lang_map("Hello, world! Filter (changed)"),
-        "ERROR_MESSAGE": lang_map("", changed_maps(entity.error)),
-        "HELP_MESSAGE": lang_map("", changed_maps(entity.help)),
-    }
+        EDIT_FORM_LABEL=lang_map("", changed_maps(entity.edit)),
+        LIST_COLUMN_LABEL=lang_map("", changed_maps(entity.column)),
+        LIST_FILTER_LABEL=lang_map("Hello, world! Filter (changed)"),
+        ERROR_MESSAGE=lang_map("", changed_maps(entity.error)),
+        HELP_MESSAGE=lang_map("", changed_maps(entity.help)),
+    )
     assert_settings(
         field["SETTINGS"],
         {
@@ -661,7 +664,7 @@ def test_a_mandatory_field_needs_a_value_and_defaults_fill_fields_not_sent(
     )
     entity.add_field(api, FIELD_NAME="LEVEL", USER_TYPE_ID="integer", SETTINGS={"DEFAULT_VALUE": 3})
     required = core_error('The field "Customer code" (UF_CRM_CODE) is required.')
-    base = {"NAME": "Gleb"} if entity.name == "contact" else {"TITLE": "Acme"}
+    base = entity.records.named(entity.records.sample)
     refused(api, f"crm.{entity.name}.add", {"fields": base}, required)
     record_id = entity.add_record(api, UF_CRM_CODE="C-1")
     record = entity.get_record(api, record_id)
@@ -676,7 +679,7 @@ def test_a_mandatory_field_needs_a_value_and_defaults_fill_fields_not_sent(
 
 def test_a_value_of_the_wrong_type_is_refused(api: Api, entity: Entity) -> None:
     entity.add_field(api, FIELD_NAME="SCORE", USER_TYPE_ID="integer")
-    base = {"NAME": "Gleb"} if entity.name == "contact" else {"TITLE": "Acme"}
+    base = entity.records.named(entity.records.sample)
     before = database_rows(api)
     status, body = api.error(f"crm.{entity.name}.add", {"fields": {**base, "UF_CRM_SCORE": "many"}})
     assert (status, body["error"]) == (400, "ERROR_CORE")
@@ -702,7 +705,8 @@ def test_a_field_of_another_entity_is_not_a_field_of_this_one(api: Api, entity: 
 
 def field_event(entity: Entity, action: str, field_id: int, name: str) -> tuple[Any, ...]:
     fields = {"ENTITY_ID": entity.entity_id, "FIELD_NAME": name}
-    return (f"ONCRM{entity.name.upper()}USERFIELD{action}", "USERFIELD", field_id, 1, fields)
+    event = f"ONCRM{entity.records.entity_type}USERFIELD{action}"
+    return (event, "USERFIELD", field_id, 1, fields)
 
 
 def test_each_definition_change_writes_its_event_row(api: Api, entity: Entity) -> None:

@@ -1,135 +1,54 @@
-"""crm.contact.*: the documented examples replayed, defaults, links, lists, refusals, events.
+"""crm.contact.*: the documented examples replayed, defaults, required names, links, lists.
 
 Pages: api-reference/crm/contacts/crm-contact-{fields,add,get,update,delete,list}.md and
 events/. A contact runs on the lead's machinery (list engine, multifields, custom fields), so
 where the pages are silent the policies of docs/compatibility.md ("Values", "Lists", "Leads")
 apply. Every other reading of a vague or contradictory page is marked ``# POLICY:``.
 
-The helpers at the top are shared with tests/crm/companies and test_contact_userfields.py.
+The behaviour contacts share with companies is tested once for both in tests/crm/entities,
+with the tables below (GLEB, FULL_FIELDS, READ_ONLY_ATTEMPT, INVALID_VALUES).
 """
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from leadcrm.users import service as users_service
-from tests.crm.leads.test_add import Clock, database_rows, php_pairs, php_query
-from tests.crm.leads.test_core import ISO_WITH_OFFSET
-from tests.crm.leads.test_update import BAD_IDS, UNKNOWN_IDS
-from tests.events.test_record import events, new_events
+from tests.crm.entities.support import (
+    ADDRESS,
+    BY_ADMIN,
+    FULL_ADDRESS,
+    IGNORED,
+    LATER_TEXT,
+    MOMENT,
+    MOMENT_TEXT,
+    MULTIFIELD_ROWS,
+    MULTIFIELDS,
+    NOTHING_SET,
+    UTM,
+    add_company,
+    add_contact,
+    address_rows,
+    answered,
+    assert_described,
+    changed,
+    core_error,
+    documented,
+    freeze,
+    get_contact,
+    list_ids,
+    refused,
+    utm_rows,
+)
 from tests.support import Api
 
-TIME_KEYS = {"start", "finish", "duration", "processing", "date_start", "date_finish"}
-MOMENT = datetime(2024, 5, 23, 16, 18, 25)
-MOMENT_TEXT = "2024-05-23T16:18:25+00:00"
-LATER_TEXT = "2024-05-23T16:28:25+00:00"  # MOMENT + 10 minutes
-MULTIFIELDS = ("PHONE", "EMAIL", "WEB", "IM", "LINK")
-
-ID_INVALID = {"error": "", "error_description": "ID is not defined or invalid."}
-NOT_FOUND = {"error": "", "error_description": "Not found"}
-FIELDS_NOT_A_MAP = {"error": "", "error_description": "Parameter 'fields' must be array."}
-PARAMS_NOT_A_MAP = {"error": "", "error_description": "Parameter 'params' must be array."}
-# POLICY: each page's own not-found text. crm-contact-update.md's JSON example says
-# "Contact is not found"; crm-contact-delete.md's table says ERROR_CORE "Element not found";
-# crm-contact-get.md says "Not found". All with HTTP 400, as every page says.
-UPDATE_MISSING = {"error": "", "error_description": "Contact is not found"}
-DELETE_MISSING = {"error": "ERROR_CORE", "error_description": "Element not found"}
 # POLICY: crm-contact-fields.md marks NAME, SECOND_NAME and LAST_NAME isRequired while the add
 # page requires nothing; a contact needs a first or a last name (Bitrix24's classic rule), and
 # a middle name is never required. The wording is that of a mandatory custom field.
 NAME_REQUIRED = 'The field "First Name" (NAME) or "Last Name" (LAST_NAME) is required.'
 DOC_UF = "UF_CRM_1720697698689"
-
-
-# -- helpers shared with the company and custom field modules ---------------------------------
-
-
-def freeze(monkeypatch: pytest.MonkeyPatch, now: datetime = MOMENT) -> Clock:
-    """Stop the clock of every leadcrm module that took ``utcnow`` from users.service.
-
-    The entity services are being written alongside these tests, so the clock is found by
-    identity rather than by the module that holds it.
-    """
-    clock = Clock(now)
-    original = users_service.utcnow
-    for name, module in list(sys.modules.items()):
-        if name.split(".")[0] == "leadcrm" and getattr(module, "utcnow", None) is original:
-            monkeypatch.setattr(module, "utcnow", clock)
-    return clock
-
-
-def add_contact(api: Api, **fields: Any) -> int:
-    contact_id = api.call("crm.contact.add", {"fields": {"NAME": "Gleb", **fields}})
-    assert type(contact_id) is int and contact_id > 0
-    return contact_id
-
-
-def get_contact(api: Api, contact_id: int) -> dict[str, Any]:
-    contact: dict[str, Any] = api.call("crm.contact.get", {"id": contact_id})
-    return contact
-
-
-def add_company(api: Api, title: str = "Company", **fields: Any) -> int:
-    company_id = api.call("crm.company.add", {"fields": {"TITLE": title, **fields}})
-    assert type(company_id) is int and company_id > 0
-    return company_id
-
-
-def list_ids(api: Api, method: str, params: dict[str, Any]) -> list[int]:
-    response = api.post(method, params)
-    body = response.json()
-    assert response.status_code == 200, body
-    return [int(item["ID"]) for item in body["result"]]
-
-
-def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {k: after.get(k) for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-
-
-def refused(api: Api, method: str, params: dict[str, Any], expected: dict[str, str]) -> None:
-    """The call answers exactly ``expected`` with HTTP 400 and leaves every table as it was."""
-    before = database_rows(api)
-    assert api.error(method, params) == (400, expected), params
-    assert database_rows(api) == before
-
-
-def core_error(description: str) -> dict[str, str]:
-    return {"error": "ERROR_CORE", "error_description": description}
-
-
-def documented(rows: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
-    """Descriptors as a fields page's example writes them, keys in the example's order.
-
-    Rows are (name, type, flags, title[, extra]); flags: Q required, R read-only, M multiple.
-    """
-    described: dict[str, dict[str, Any]] = {}
-    for name, type_, flags, title, *rest in rows:
-        extra: dict[str, Any] = rest[0] if rest else {}
-        descriptor: dict[str, Any] = {
-            "type": type_,
-            "isRequired": "Q" in flags,
-            "isReadOnly": "R" in flags,
-            "isImmutable": False,
-            "isMultiple": "M" in flags,
-            "isDynamic": False,
-        }
-        descriptor.update({k: v for k, v in extra.items() if k in ("isDeprecated", "statusType")})
-        descriptor["title"] = title
-        descriptor.update({k: v for k, v in extra.items() if k == "settings"})
-        described[name] = descriptor
-    return described
-
-
-def without_item_ids(record: dict[str, Any]) -> dict[str, Any]:
-    found = {k: v for k, v in record.items() if k != "ID"}
-    for name in MULTIFIELDS:
-        if name in found:
-            found[name] = [{**item, "ID": "?"} for item in found[name]]
-    return found
 
 
 # -- crm.contact.fields -------------------------------------------------------------------------
@@ -149,12 +68,7 @@ CONTACT_FIELDS: list[tuple[Any, ...]] = [
     ("POST", "string", "", "Position"),
     ("ADDRESS", "string", "", "Address"),
     ("ADDRESS_2", "string", "", "Address (Line 2)"),
-    ("ADDRESS_CITY", "string", "", "City"),
-    ("ADDRESS_POSTAL_CODE", "string", "", "Postal Code"),
-    ("ADDRESS_REGION", "string", "", "Region"),
-    ("ADDRESS_PROVINCE", "string", "", "Province"),
-    ("ADDRESS_COUNTRY", "string", "", "Country"),
-    ("ADDRESS_COUNTRY_CODE", "string", "", "Country Code"),
+    *address_rows(),  # City, Postal Code, Region, Province, Country, Country Code
     # The table calls it `location`; the example's JSON says integer.
     ("ADDRESS_LOC_ADDR_ID", "integer", "", "Location Address ID"),
     ("COMMENTS", "string", "", "Comment"),
@@ -174,33 +88,18 @@ CONTACT_FIELDS: list[tuple[Any, ...]] = [
     ("ORIGINATOR_ID", "string", "", "External Source"),
     ("ORIGIN_ID", "string", "", "Identifier in External Source"),
     ("ORIGIN_VERSION", "string", "", "Original Version"),
-    ("UTM_SOURCE", "string", "", "Advertising System"),
-    ("UTM_MEDIUM", "string", "", "Traffic Type"),
-    ("UTM_CAMPAIGN", "string", "", "Campaign Identifier"),
-    ("UTM_CONTENT", "string", "", "Campaign Content"),
-    ("UTM_TERM", "string", "", "Campaign Search Condition"),
+    *utm_rows("Campaign Search Condition"),
     ("LAST_ACTIVITY_TIME", "datetime", "R", "Last Activity"),
     ("LAST_ACTIVITY_BY", "user", "R", "Last Activity By"),
-    ("PHONE", "crm_multifield", "M", "Phone"),
-    ("EMAIL", "crm_multifield", "M", "E-mail"),
-    ("WEB", "crm_multifield", "M", "Website"),
-    ("IM", "crm_multifield", "M", "Messenger"),
-    ("LINK", "crm_multifield", "M", "LINK"),
+    *MULTIFIELD_ROWS,  # PHONE, EMAIL, WEB, IM, LINK
 ]
 DOCUMENTED = documented(CONTACT_FIELDS)
 READ_ONLY = {name for name, _, flags, *_ in CONTACT_FIELDS if "R" in flags}
 
 
 def test_the_fields_example_answers_every_documented_field(api: Api) -> None:
-    response = api.post("crm.contact.fields", {})
-    body = response.json()
-    assert (response.status_code, list(body)) == (200, ["result", "time"])
-    assert set(body["time"]) >= TIME_KEYS
-    result = body["result"]
-    assert sorted(result) == sorted(DOCUMENTED)
-    for name, descriptor in DOCUMENTED.items():
-        assert result[name] == descriptor, name
-        assert list(result[name]) == list(descriptor), name
+    result = answered(api.post("crm.contact.fields", {}))["result"]
+    assert_described(result, DOCUMENTED)
     # POLICY: out of scope, so absent: the photo, smart-process links, the get example's FACE_ID.
     assert not {"PHOTO", "FACE_ID"} & set(result)
     assert not [name for name in result if name.startswith("PARENT_ID_")]
@@ -234,15 +133,6 @@ def test_fields_ignores_parameters_and_answers_the_same_by_get(api: Api) -> None
     assert (query.status_code, query.json()["result"]) == (200, expected)
 
 
-def test_get_answers_every_single_valued_field(api: Api) -> None:
-    described = api.call("crm.contact.fields")
-    contact = get_contact(api, add_contact(api))
-    # POLICY: COMPANY_IDS is write-only: "this field is not present" in get and list.
-    scalar = {n for n, d in described.items() if not d["isMultiple"]}
-    assert set(contact) == scalar
-    assert {n for n, d in described.items() if d["isReadOnly"]} == READ_ONLY
-
-
 # -- crm.contact.add ----------------------------------------------------------------------------
 
 # What a contact added with only a first name looks like at MOMENT, as the administrator
@@ -266,34 +156,18 @@ GLEB: dict[str, Any] = {
     "COMPANY_ID": None,
     "BIRTHDATE": "",
     "EXPORT": "Y",
-    "HAS_PHONE": "N",
-    "HAS_EMAIL": "N",
-    "HAS_IMOL": "N",
+    **NOTHING_SET,
     "DATE_CREATE": MOMENT_TEXT,
     "DATE_MODIFY": MOMENT_TEXT,
-    "ASSIGNED_BY_ID": "1",
-    "CREATED_BY_ID": "1",
-    "MODIFY_BY_ID": "1",
+    **BY_ADMIN,
     "OPENED": "Y",
     "ORIGINATOR_ID": None,
     "ORIGIN_ID": None,
     "ORIGIN_VERSION": None,
     # POLICY: as for leads, the last activity starts as the creation.
     "LAST_ACTIVITY_TIME": MOMENT_TEXT,
-    "ADDRESS": None,
-    "ADDRESS_2": None,
-    "ADDRESS_CITY": None,
-    "ADDRESS_POSTAL_CODE": None,
-    "ADDRESS_REGION": None,
-    "ADDRESS_PROVINCE": None,
-    "ADDRESS_COUNTRY": None,
-    "ADDRESS_COUNTRY_CODE": None,
-    "ADDRESS_LOC_ADDR_ID": None,
-    "UTM_SOURCE": None,
-    "UTM_MEDIUM": None,
-    "UTM_CAMPAIGN": None,
-    "UTM_CONTENT": None,
-    "UTM_TERM": None,
+    **dict.fromkeys(ADDRESS),
+    **dict.fromkeys(UTM),
     "LAST_ACTIVITY_BY": "1",
 }
 GET_KEYS = list(GLEB)
@@ -406,11 +280,8 @@ def doc_contact(contact: dict[str, Any], contact_id: int, c12: int, user_id: int
 
 def test_the_add_example_answers_an_integer_id_and_the_time_block(api: Api) -> None:
     companies, user_id = doc_setup(api)
-    response = api.post("crm.contact.add", doc_add_body(companies, user_id))
-    body = response.json()
-    assert (response.status_code, list(body)) == (200, ["result", "time"])
+    body = answered(api.post("crm.contact.add", doc_add_body(companies, user_id)))
     assert type(body["result"]) is int and body["result"] > 0
-    assert set(body["time"]) >= TIME_KEYS
 
 
 def test_the_add_example_stores_what_it_sent_and_get_renders_the_documented_shape(
@@ -420,10 +291,7 @@ def test_the_add_example_stores_what_it_sent_and_get_renders_the_documented_shap
     companies, user_id = doc_setup(api)
     contact_id = api.call("crm.contact.add", doc_add_body(companies, user_id))
     # The get example's request: {"ID": 23}.
-    response = api.post("crm.contact.get", {"ID": contact_id})
-    body = response.json()
-    assert (response.status_code, list(body)) == (200, ["result", "time"])
-    contact = body["result"]
+    contact = answered(api.post("crm.contact.get", {"ID": contact_id}))["result"]
     assert contact == doc_contact(contact, contact_id, companies[0], user_id)
     # POLICY: the keys in the get example's order; custom fields, then non-empty multifields.
     assert list(contact) == [*GET_KEYS, DOC_UF, "PHONE", "EMAIL"]
@@ -456,31 +324,6 @@ def test_the_first_available_directory_item_is_the_one_with_the_lowest_sort(api:
     )
 
 
-@pytest.mark.parametrize("empty", [None, ""])
-def test_empty_values_of_defaulted_fields_take_the_defaults(
-    api: Api, monkeypatch: pytest.MonkeyPatch, empty: object
-) -> None:
-    freeze(monkeypatch)
-    names = ("HONORIFIC", "TYPE_ID", "SOURCE_ID", "OPENED", "EXPORT", "ASSIGNED_BY_ID")
-    contact_id = add_contact(api, **dict.fromkeys(names, empty))
-    assert get_contact(api, contact_id) == {**GLEB, "ID": str(contact_id)}
-
-
-def test_the_acting_user_creates_and_is_responsible_by_default(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    freeze(monkeypatch)
-    user_id, prefix = api.new_webhook(scopes=["crm"])
-    contact_id = api.as_user(prefix).call("crm.contact.add", {"fields": {"NAME": "Mine"}})
-    contact = get_contact(api, contact_id)
-    by = ("ASSIGNED_BY_ID", "CREATED_BY_ID", "MODIFY_BY_ID", "LAST_ACTIVITY_BY")
-    assert {k: contact[k] for k in by} == dict.fromkeys(by, str(user_id))
-    other = get_contact(api, add_contact(api, ASSIGNED_BY_ID=user_id))
-    assert (other["ASSIGNED_BY_ID"], other["CREATED_BY_ID"]) == (str(user_id), "1")
-    zero = get_contact(api, add_contact(api, ASSIGNED_BY_ID=0))
-    assert zero["ASSIGNED_BY_ID"] == "1"
-
-
 # Every writable scalar field, and what crm.contact.get answers for it.
 FULL_FIELDS: dict[str, Any] = {
     "HONORIFIC": "HNR_EN_2",
@@ -499,15 +342,7 @@ FULL_FIELDS: dict[str, Any] = {
     "ORIGINATOR_ID": "shop",
     "ORIGIN_ID": "customer-42",
     "ORIGIN_VERSION": "v3",
-    "ADDRESS": "Main street 1",
-    "ADDRESS_2": "Apartment 2",
-    "ADDRESS_CITY": "Berlin",
-    "ADDRESS_POSTAL_CODE": "10115",
-    "ADDRESS_REGION": "Mitte",
-    "ADDRESS_PROVINCE": "Berlin",
-    "ADDRESS_COUNTRY": "Germany",
-    "ADDRESS_COUNTRY_CODE": "DE",
-    "ADDRESS_LOC_ADDR_ID": 15,
+    **FULL_ADDRESS,
     "UTM_SOURCE": "google",
     "UTM_MEDIUM": "CPC",
     "UTM_CAMPAIGN": "spring",
@@ -522,15 +357,8 @@ FULL_CONTACT: dict[str, Any] = {
 }
 
 
-def test_every_writable_field_is_stored_and_read_back_as_the_docs_render_it(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    freeze(monkeypatch)
-    contact_id = api.call("crm.contact.add", {"fields": FULL_FIELDS})
-    assert get_contact(api, contact_id) == {**FULL_CONTACT, "ID": str(contact_id)}
-
-
-def test_dates_and_flags_are_read_in_every_documented_form(api: Api) -> None:
+def test_dates_are_read_in_every_documented_form(api: Api) -> None:
+    # The flags' forms: test_flags_accept_y_n_true_false_and_one_zero (tests/crm/entities).
     for sent, shown in (
         ("1990-05-17", "1990-05-17T00:00:00+00:00"),
         ("17.05.1990", "1990-05-17T00:00:00+00:00"),
@@ -538,40 +366,17 @@ def test_dates_and_flags_are_read_in_every_documented_form(api: Api) -> None:
         (None, ""),
     ):
         assert get_contact(api, add_contact(api, BIRTHDATE=sent))["BIRTHDATE"] == shown, sent
-    for sent, shown in (("Y", "Y"), ("N", "N"), (True, "Y"), (False, "N"), ("1", "Y"), (0, "N")):
-        contact = get_contact(api, add_contact(api, OPENED=sent, EXPORT=sent))
-        assert (contact["OPENED"], contact["EXPORT"]) == (shown, shown), sent
 
 
+# Read-only and unknown fields, all ignored on add and update (tests/crm/entities sends them).
 READ_ONLY_ATTEMPT: dict[str, Any] = {
-    "ID": 999,
-    "HAS_PHONE": "Y",
-    "HAS_EMAIL": "Y",
-    "HAS_IMOL": "Y",
-    "CREATED_BY_ID": 5,
-    "MODIFY_BY_ID": 5,
-    "DATE_CREATE": "2001-01-01T00:00:00+00:00",
-    "DATE_MODIFY": "2001-01-01T00:00:00+00:00",
+    **IGNORED,
     "LAST_ACTIVITY_BY": 5,
     "LAST_ACTIVITY_TIME": "2001-01-01T00:00:00+00:00",
-    # POLICY: LEAD_ID is read-only on the fields page; a sent one is ignored, even a real lead.
-    "LEAD_ID": 1,
     "FACE_ID": 7,
     "PHOTO": {"fileData": ["photo.png", "aGVsbG8="]},
     "PARENT_ID_153": 4,
-    "NO_SUCH_FIELD": "x",
-    "UF_CRM_NOT_THERE": "x",
 }
-
-
-def test_read_only_and_unknown_fields_are_silently_ignored(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    freeze(monkeypatch)
-    api.call("crm.lead.add", {"fields": {"TITLE": "A lead with id 1"}})
-    contact_id = add_contact(api, **READ_ONLY_ATTEMPT)
-    assert contact_id != 999
-    assert get_contact(api, contact_id) == {**GLEB, "ID": str(contact_id)}
 
 
 @pytest.mark.parametrize(
@@ -642,44 +447,10 @@ INVALID_VALUES: list[tuple[dict[str, Any], str]] = [
 ]
 
 
-def test_a_value_that_does_not_fit_is_refused_and_nothing_is_written(api: Api) -> None:
-    for fields, description in INVALID_VALUES:
-        params = {"fields": {"NAME": "Refused", **fields}}
-        refused(api, "crm.contact.add", params, core_error(description))
-
-
-def test_fields_and_params_that_are_not_a_map_are_refused(api: Api) -> None:
-    for fields in ("text", 5, ["NAME"], True):
-        refused(api, "crm.contact.add", {"fields": fields}, FIELDS_NOT_A_MAP)
-    refused(api, "crm.contact.add", {"fields": {"NAME": "x"}, "params": "Y"}, PARAMS_NOT_A_MAP)
-    assert api.call("crm.contact.add", {"fields": {"NAME": "x"}, "params": []}) > 0
-
-
 def test_the_documented_params_are_accepted(api: Api) -> None:
     # POLICY: REGISTER_SONET_EVENT and IMPORT are accepted; nothing here depends on them.
     for params in ({"REGISTER_SONET_EVENT": "Y"}, {"IMPORT": "Y"}, {"IMPORT": 0}):
         assert api.call("crm.contact.add", {"fields": {"NAME": "p"}, "params": params}) > 0
-
-
-def test_a_form_body_and_a_query_string_add_the_same_contact_as_json(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    freeze(monkeypatch)
-    params = {
-        "fields": {
-            **FULL_FIELDS,
-            "NAME": "Form & Co",
-            "PHONE": [{"VALUE": "+49 30 1234", "VALUE_TYPE": "MOBILE"}, {"VALUE": "555"}],
-            "EMAIL": [{"VALUE": "anna@example.com", "VALUE_TYPE": "HOME"}],
-        }
-    }
-    from_json = get_contact(api, api.call("crm.contact.add", params))
-    form = api.client.post(api.prefix + "crm.contact.add", data=dict(php_pairs(params)))
-    query = api.get("crm.contact.add", php_query(params))
-    for response in (form, query):
-        assert response.status_code == 200, response.json()
-        added = get_contact(api, response.json()["result"])
-        assert without_item_ids(added) == without_item_ids(from_json)
 
 
 # -- crm.contact.get ----------------------------------------------------------------------------
@@ -700,45 +471,6 @@ def test_get_names_every_multifield_that_has_values_and_only_those(api: Api) -> 
             "TYPE_ID": "WEB",
         }
     ]
-
-
-def test_get_renders_strings_flags_and_dates_with_an_offset(api: Api) -> None:
-    contact = get_contact(api, add_contact(api, ADDRESS_LOC_ADDR_ID="7", COMPANY_ID=0))
-    for name in ("DATE_CREATE", "DATE_MODIFY", "LAST_ACTIVITY_TIME"):
-        assert ISO_WITH_OFFSET.match(contact[name]), name
-    for name in ("ID", "ASSIGNED_BY_ID", "CREATED_BY_ID", "MODIFY_BY_ID", "ADDRESS_LOC_ADDR_ID"):
-        assert isinstance(contact[name], str) and contact[name].isdigit(), name
-    assert all(contact[n] in ("Y", "N") for n in ("OPENED", "EXPORT", "HAS_PHONE", "HAS_EMAIL"))
-    assert all(v is None or isinstance(v, str) for v in contact.values())
-    # An unset company is null, never "0" (docs/compatibility.md, "Values").
-    assert (contact["COMPANY_ID"], contact["LEAD_ID"], contact["BIRTHDATE"]) == (None, None, "")
-
-
-@pytest.mark.parametrize("spelling", ["id", "ID", "Id"])
-def test_the_id_may_be_a_number_or_a_string_in_any_case(api: Api, spelling: str) -> None:
-    contact_id = add_contact(api)
-    expected = get_contact(api, contact_id)
-    for value in (contact_id, str(contact_id)):
-        assert api.call("crm.contact.get", {spelling: value}) == expected
-    query = api.get("crm.contact.get", f"ID={contact_id}")
-    assert (query.status_code, query.json()["result"]) == (200, expected)
-
-
-def test_get_refuses_a_missing_or_invalid_id_and_an_unknown_one_is_not_found(api: Api) -> None:
-    add_contact(api)
-    refused(api, "crm.contact.get", {}, ID_INVALID)
-    refused(api, "crm.contact.get", {"fields": {"ID": 1}}, ID_INVALID)
-    for bad in BAD_IDS:
-        refused(api, "crm.contact.get", {"id": bad}, ID_INVALID)
-    for unknown in UNKNOWN_IDS:
-        refused(api, "crm.contact.get", {"id": unknown}, NOT_FOUND)
-
-
-def test_a_lead_or_company_id_is_not_a_contact(api: Api) -> None:
-    lead_id = api.call("crm.lead.add", {"fields": {"TITLE": "Lead"}})
-    company_id = add_company(api)
-    for other in {lead_id, company_id}:
-        refused(api, "crm.contact.get", {"id": other}, NOT_FOUND)
 
 
 # -- crm.contact.update -------------------------------------------------------------------------
@@ -789,10 +521,10 @@ def test_the_update_example_changes_what_it_sends(
     contact_id = api.call("crm.contact.add", doc_add_body(companies, user_id))
     before = get_contact(api, contact_id)
     clock.advance(minutes=10)
-    response = api.post("crm.contact.update", doc_update_body(contact_id, companies, "SUPPLIER"))
-    body = response.json()
-    assert (response.status_code, list(body), body["result"]) == (200, ["result", "time"], True)
-    assert set(body["time"]) >= TIME_KEYS
+    body = answered(
+        api.post("crm.contact.update", doc_update_body(contact_id, companies, "SUPPLIER"))
+    )
+    assert body["result"] is True
     assert changed(before, get_contact(api, contact_id)) == {
         "BIRTHDATE": "1999-11-11T00:00:00+00:00",
         "TYPE_ID": "SUPPLIER",
@@ -809,39 +541,6 @@ def test_the_update_example_changes_what_it_sends(
     }
 
 
-def test_only_the_fields_sent_change(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = freeze(monkeypatch)
-    contact_id = api.call("crm.contact.add", {"fields": FULL_FIELDS})
-    before = get_contact(api, contact_id)
-    user_id, prefix = api.new_webhook(scopes=["crm"])
-    clock.advance(minutes=10)
-    params = {"id": contact_id, "fields": {"POST": "CTO", "SECOND_NAME": ""}}
-    assert api.as_user(prefix).call("crm.contact.update", params) is True
-    assert changed(before, get_contact(api, contact_id)) == {
-        "POST": "CTO",
-        "SECOND_NAME": "",
-        "DATE_MODIFY": LATER_TEXT,
-        "MODIFY_BY_ID": str(user_id),
-    }
-
-
-def test_every_writable_field_can_be_changed_and_cleared(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    freeze(monkeypatch)
-    contact_id = add_contact(api)
-    assert api.call("crm.contact.update", {"id": contact_id, "fields": FULL_FIELDS}) is True
-    assert get_contact(api, contact_id) == {**FULL_CONTACT, "ID": str(contact_id)}
-    cleared = {name: None for name in FULL_FIELDS if name != "NAME"}
-    assert api.call("crm.contact.update", {"id": contact_id, "fields": cleared}) is True
-    contact = get_contact(api, contact_id)
-    # POLICY: fields that always hold a value keep it on an empty update (lead rule).
-    kept = {"HONORIFIC", "TYPE_ID", "SOURCE_ID", "OPENED", "EXPORT", "ASSIGNED_BY_ID"}
-    for name in cleared:
-        expected = FULL_CONTACT[name] if name in kept else ("" if name == "BIRTHDATE" else None)
-        assert contact[name] == expected, name
-
-
 def test_an_empty_update_only_touches_the_modification(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -852,22 +551,6 @@ def test_an_empty_update_only_touches_the_modification(
     for params in ({"id": contact_id}, {"id": contact_id, "fields": {}}):
         assert api.call("crm.contact.update", params) is True
     assert changed(before, get_contact(api, contact_id)) == {"DATE_MODIFY": LATER_TEXT}
-
-
-def test_read_only_and_unknown_fields_are_ignored_on_update(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clock = freeze(monkeypatch)
-    api.call("crm.lead.add", {"fields": {"TITLE": "A lead with id 1"}})
-    contact_id = add_contact(api)
-    before = get_contact(api, contact_id)
-    clock.advance(minutes=10)
-    fields = {"POST": "After", **READ_ONLY_ATTEMPT}
-    assert api.call("crm.contact.update", {"id": contact_id, "fields": fields}) is True
-    assert changed(before, get_contact(api, contact_id)) == {
-        "POST": "After",
-        "DATE_MODIFY": LATER_TEXT,
-    }
 
 
 def test_an_update_may_clear_one_name_but_not_both(api: Api) -> None:
@@ -894,34 +577,6 @@ def test_an_update_may_clear_one_name_but_not_both(api: Api) -> None:
     assert api.call("crm.contact.update", {"id": contact_id, "fields": {"POST": "x"}}) is True
 
 
-def test_update_refuses_a_missing_or_invalid_id_and_answers_an_unknown_one(api: Api) -> None:
-    contact_id = add_contact(api)
-    refused(api, "crm.contact.update", {"fields": {"NAME": "x"}}, ID_INVALID)
-    refused(api, "crm.contact.update", {}, ID_INVALID)
-    for bad in BAD_IDS:
-        refused(api, "crm.contact.update", {"id": bad, "fields": {"NAME": "x"}}, ID_INVALID)
-    for unknown in UNKNOWN_IDS:
-        refused(api, "crm.contact.update", {"id": unknown, "fields": {"NAME": "x"}}, UPDATE_MISSING)
-    assert get_contact(api, contact_id)["NAME"] == "Gleb"
-
-
-def test_update_refuses_fields_that_are_not_a_map(api: Api) -> None:
-    contact_id = add_contact(api)
-    for fields in ("text", 5, ["NAME"], False):
-        refused(api, "crm.contact.update", {"id": contact_id, "fields": fields}, FIELDS_NOT_A_MAP)
-
-
-def test_an_update_with_a_value_that_does_not_fit_writes_nothing(api: Api) -> None:
-    contact_id = add_contact(api, PHONE=[{"VALUE": "555"}])
-    before = get_contact(api, contact_id)
-    for fields, description in INVALID_VALUES:
-        sent = {"POST": "Changed", "PHONE": [{"VALUE": "777"}], **fields}
-        refused(
-            api, "crm.contact.update", {"id": contact_id, "fields": sent}, core_error(description)
-        )
-    assert get_contact(api, contact_id) == before
-
-
 @pytest.mark.parametrize(
     "params",
     [
@@ -939,55 +594,8 @@ def test_parameter_names_match_in_any_case(api: Api, params: dict[str, Any]) -> 
 
 # -- multifields ("Working with Multiple Fields" of crm-contact-update.md) ----------------------
 
-
-def four_phones(api: Api) -> tuple[int, list[str]]:
-    """The contact of the page's examples: phones 111111, 222222, 333333 and 44444."""
-    phones = [{"VALUE": v, "VALUE_TYPE": "WORK"} for v in ("111111", "222222", "333333", "44444")]
-    contact_id = add_contact(api, PHONE=phones)
-    return contact_id, [p["ID"] for p in get_contact(api, contact_id)["PHONE"]]
-
-
-def phone_rows(api: Api, contact_id: int) -> list[tuple[str, str]]:
-    return [(p["VALUE"], p["VALUE_TYPE"]) for p in get_contact(api, contact_id).get("PHONE", [])]
-
-
-def test_an_item_with_an_id_changes_that_value(api: Api) -> None:
-    contact_id, ids = four_phones(api)
-    change = {"PHONE": [{"ID": int(ids[1]), "VALUE": "444444", "VALUE_TYPE": "MOBILE"}]}
-    assert api.call("crm.contact.update", {"id": contact_id, "fields": change}) is True
-    phones = get_contact(api, contact_id)["PHONE"]
-    assert [p["ID"] for p in phones] == ids
-    assert [(p["VALUE"], p["VALUE_TYPE"]) for p in phones] == [
-        ("111111", "WORK"),
-        ("444444", "MOBILE"),
-        ("333333", "WORK"),
-        ("44444", "WORK"),
-    ]
-
-
-def test_the_three_documented_ways_to_delete_a_value(api: Api) -> None:
-    contact_id, ids = four_phones(api)
-    change = {"PHONE": [{"ID": ids[0], "DELETE": "Y"}, {"ID": ids[1], "VALUE": ""}, {"ID": ids[2]}]}
-    assert api.call("crm.contact.update", {"id": contact_id, "fields": change}) is True
-    contact = get_contact(api, contact_id)
-    assert contact["PHONE"] == [
-        {"ID": ids[3], "VALUE_TYPE": "WORK", "VALUE": "44444", "TYPE_ID": "PHONE"}
-    ]
-    assert contact["HAS_PHONE"] == "Y"
-    change = {"PHONE": [{"ID": ids[3], "DELETE": "Y"}]}
-    assert api.call("crm.contact.update", {"id": contact_id, "fields": change}) is True
-    contact = get_contact(api, contact_id)
-    assert ("PHONE" not in contact, contact["HAS_PHONE"]) == (True, "N")
-
-
-def test_an_item_without_an_id_is_appended_and_existing_values_are_kept(api: Api) -> None:
-    contact_id, ids = four_phones(api)
-    change = {"PHONE": [{"VALUE": "55555", "VALUE_TYPE": "WORK"}]}
-    assert api.call("crm.contact.update", {"id": contact_id, "fields": change}) is True
-    phones = get_contact(api, contact_id)["PHONE"]
-    assert [p["ID"] for p in phones[:4]] == ids
-    assert phone_rows(api, contact_id)[-1] == ("55555", "WORK")
-    assert len(phones) == 5
+# The page's changes (by id, the three deletions, appending) and foreign items are tested for
+# contacts and companies in tests/crm/entities/test_shared_behaviour.py.
 
 
 def test_sending_back_what_get_answered_changes_nothing(api: Api) -> None:
@@ -1003,18 +611,6 @@ def test_sending_back_what_get_answered_changes_nothing(api: Api) -> None:
     after = get_contact(api, contact_id)
     assert {name: after[name] for name in fields} == sent
     assert (after["HAS_PHONE"], after["HAS_EMAIL"], after["HAS_IMOL"]) == ("Y", "Y", "Y")
-
-
-def test_an_item_of_another_entity_cannot_be_changed_through_a_contact(api: Api) -> None:
-    contact_id = add_contact(api, PHONE=[{"VALUE": "1"}])
-    lead_id = api.call("crm.lead.add", {"fields": {"PHONE": [{"VALUE": "2"}]}})
-    lead_phone = api.call("crm.lead.get", {"id": lead_id})["PHONE"][0]["ID"]
-    other = get_contact(api, add_contact(api, PHONE=[{"VALUE": "3"}]))["PHONE"][0]["ID"]
-    for foreign in (lead_phone, other):
-        change = {"PHONE": [{"ID": foreign, "VALUE": "9"}]}
-        expected = core_error(f"PHONE item {foreign} does not belong to this entity.")
-        refused(api, "crm.contact.update", {"id": contact_id, "fields": change}, expected)
-    assert api.call("crm.lead.get", {"id": lead_id})["PHONE"][0]["VALUE"] == "2"
 
 
 def test_contact_and_lead_multifields_are_kept_apart(api: Api) -> None:
@@ -1033,37 +629,6 @@ def test_contact_and_lead_multifields_are_kept_apart(api: Api) -> None:
 # -- crm.contact.delete -------------------------------------------------------------------------
 
 
-def test_the_delete_example_answers_true_and_the_contact_is_gone(api: Api) -> None:
-    kept = add_contact(api, NAME="Kept", PHONE=[{"VALUE": "1"}])
-    kept_contact = get_contact(api, kept)
-    contact_id = add_contact(api, PHONE=[{"VALUE": "2"}], EMAIL=[{"VALUE": "g@example.com"}])
-    # The example's request: {"ID": 50}.
-    response = api.post("crm.contact.delete", {"ID": contact_id})
-    body = response.json()
-    assert (response.status_code, list(body), body["result"]) == (200, ["result", "time"], True)
-    assert set(body["time"]) >= TIME_KEYS
-    assert api.error("crm.contact.get", {"id": contact_id}) == (400, NOT_FOUND)
-    assert api.error("crm.contact.update", {"id": contact_id, "fields": {"NAME": "x"}}) == (
-        400,
-        UPDATE_MISSING,
-    )
-    assert api.error("crm.contact.delete", {"id": contact_id}) == (400, DELETE_MISSING)
-    assert list_ids(api, "crm.contact.list", {}) == [kept]
-    assert get_contact(api, kept) == kept_contact
-    # The contact's multifield rows went with it.
-    assert {row[2] for row in database_rows(api)["crm_field_multi"]} == {kept}  # element_id
-    assert add_contact(api) == contact_id + 1
-
-
-def test_delete_refuses_a_missing_or_invalid_id_and_answers_an_unknown_one(api: Api) -> None:
-    add_contact(api)
-    refused(api, "crm.contact.delete", {}, ID_INVALID)
-    for bad in BAD_IDS:
-        refused(api, "crm.contact.delete", {"id": bad}, ID_INVALID)
-    for unknown in UNKNOWN_IDS:
-        refused(api, "crm.contact.delete", {"id": unknown}, DELETE_MISSING)
-
-
 def test_a_form_body_and_a_query_string_delete(api: Api) -> None:
     first, second = add_contact(api), add_contact(api)
     form = api.client.post(api.prefix + "crm.contact.delete", data={"id": str(first)})
@@ -1077,8 +642,11 @@ def test_a_form_body_and_a_query_string_delete(api: Api) -> None:
 
 
 def test_no_company_is_null_whatever_empty_value_is_sent(api: Api) -> None:
+    # An unset company is null, never "0" (docs/compatibility.md, "Values").
     for empty in (0, "0", "", None):
-        assert get_contact(api, add_contact(api, COMPANY_ID=empty))["COMPANY_ID"] is None, empty
+        contact = get_contact(api, add_contact(api, COMPANY_ID=empty))
+        unset = (contact["COMPANY_ID"], contact["LEAD_ID"], contact["BIRTHDATE"])
+        assert unset == (None, None, ""), empty
 
 
 def test_company_ids_name_the_companies_and_the_first_is_the_company(api: Api) -> None:
@@ -1198,9 +766,7 @@ def test_the_list_example_filters_orders_and_selects(
             ],
         }
 
-    response = api.post("crm.contact.list", example({"EXPORT": "Y"}))
-    body = response.json()
-    assert (response.status_code, list(body)) == (200, ["result", "total", "time"])
+    body = answered(api.post("crm.contact.list", example({"EXPORT": "Y"})), "total")
     assert body["total"] == 3
     # POLICY: the text's "first name or last name starts with I" is an AND of the two filters
     # (the example's answer cannot come from its request; the logic key is not supported).
@@ -1267,78 +833,3 @@ def test_filters_select_and_order_follow_the_lead_list_grammar(api: Api) -> None
     assert default == {k: v for k, v in full.items() if k not in MULTIFIELDS}
     (star,) = api.call("crm.contact.list", {"select": ["*"], "filter": {"ID": anna}})
     assert star == default
-
-
-def test_pages_hold_fifty_contacts_with_next_and_total(api: Api) -> None:
-    commands = {f"a{i}": f"crm.contact.add?fields[NAME]=Contact {i}" for i in range(50)}
-    api.call("batch", {"cmd": commands})
-    api.call(
-        "batch", {"cmd": {f"b{i}": "crm.contact.add?fields[LAST_NAME]=More" for i in range(5)}}
-    )
-    first = api.post("crm.contact.list", {"select": ["ID", "NAME"]}).json()
-    assert (len(first["result"]), first["next"], first["total"]) == (50, 50, 55)
-    assert type(first["total"]) is int and type(first["next"]) is int
-    second = api.post("crm.contact.list", {"select": ["ID"], "start": 50}).json()
-    assert (len(second["result"]), second["total"]) == (5, 55) and "next" not in second
-    ids = [int(c["ID"]) for c in first["result"] + second["result"]]
-    assert ids == sorted(ids) and len(set(ids)) == 55
-    newest = api.post("crm.contact.list", {"order": {"ID": "DESC"}, "select": ["ID"]}).json()
-    assert [int(c["ID"]) for c in newest["result"]] == sorted(ids, reverse=True)[:50]
-    empty = api.post("crm.contact.list", {"filter": {"NAME": "Nobody"}}).json()
-    assert (empty["result"], empty["total"]) == ([], 0) and "next" not in empty
-
-
-def test_list_refusals_are_the_documented_ones(api: Api) -> None:
-    add_contact(api)
-    for params, description in (
-        ({"filter": "x"}, "Parameter 'filter' must be array."),
-        ({"order": "x"}, "Parameter 'order' must be array."),
-        # POLICY: the lead list engine's answers for unknown fields.
-        ({"filter": {"NOPE": 1}}, "Filter field 'NOPE' is not supported."),
-        ({"order": {"NOPE": "ASC"}}, "Sort field 'NOPE' is not supported."),
-    ):
-        refused(api, "crm.contact.list", params, {"error": "", "error_description": description})
-
-
-# -- the event record ---------------------------------------------------------------------------
-
-
-def contact_event(event: str, contact_id: int, user_id: int = 1) -> tuple[Any, ...]:
-    return (event, "CONTACT", contact_id, user_id, None)
-
-
-def test_add_update_and_delete_each_write_one_event_row(api: Api) -> None:
-    before = events(api)
-    contact_id = add_contact(api)
-    assert new_events(api, before) == [contact_event("ONCRMCONTACTADD", contact_id)]
-    before = events(api)
-    assert api.call("crm.contact.update", {"id": contact_id, "fields": {"POST": "x"}}) is True
-    assert new_events(api, before) == [contact_event("ONCRMCONTACTUPDATE", contact_id)]
-    before = events(api)
-    assert api.call("crm.contact.delete", {"id": contact_id}) is True
-    assert new_events(api, before) == [contact_event("ONCRMCONTACTDELETE", contact_id)]
-
-
-def test_event_rows_name_the_acting_user(api: Api) -> None:
-    user_id, prefix = api.new_webhook(scopes=["crm"], name="Seller")
-    seller = api.as_user(prefix)
-    before = events(api)
-    contact_id = seller.call("crm.contact.add", {"fields": {"NAME": "Seller's"}})
-    api.call("crm.contact.update", {"id": contact_id, "fields": {"NAME": "Admin's"}})
-    seller.call("crm.contact.delete", {"id": contact_id})
-    assert new_events(api, before) == [
-        contact_event("ONCRMCONTACTADD", contact_id, user_id),
-        contact_event("ONCRMCONTACTUPDATE", contact_id, 1),
-        contact_event("ONCRMCONTACTDELETE", contact_id, user_id),
-    ]
-
-
-def test_refused_calls_write_no_event_rows(api: Api) -> None:
-    contact_id = add_contact(api)
-    before = events(api)
-    api.error("crm.contact.add", {"fields": {"NAME": "x", "TYPE_ID": "NOPE"}})
-    api.error("crm.contact.add", {"fields": {}})
-    api.error("crm.contact.update", {"id": contact_id, "fields": {"COMPANY_ID": 999}})
-    api.error("crm.contact.update", {"id": 999, "fields": {"NAME": "x"}})
-    api.error("crm.contact.delete", {"id": 999})
-    assert new_events(api, before) == []

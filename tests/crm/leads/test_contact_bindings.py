@@ -1043,6 +1043,8 @@ STEPS = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, POOL - 1)),
     st.tuples(st.just("set"), st.lists(ENTRY, unique_by=lambda e: e[0], max_size=POOL)),
     st.tuples(st.just("clear"), st.none()),
+    # crm.lead.update with CONTACT_IDS: the same bindings, written by saving the lead.
+    st.tuples(st.just("update"), st.lists(st.integers(0, POOL - 1), unique=True, max_size=POOL)),
 )
 
 
@@ -1114,6 +1116,7 @@ def test_random_binding_sequences_keep_the_lead_consistent(
     pool = new_contacts(api, POOL)
     lead_id = new_lead(api)
     model = Bindings()
+    returning = "N"  # recalculated only when the lead itself is saved
     for name, argument in steps:
         before = len(update_events(api, lead_id))
         previous = model.listed()
@@ -1130,12 +1133,19 @@ def test_random_binding_sequences_keep_the_lead_consistent(
             entries = [(pool[index], sort, flag) for index, sort, flag in argument]
             answer = set_items(api, lead_id, [_entry(*entry) for entry in entries])
             expected = model.set(entries)
+        elif name == "update":
+            ids = [pool[index] for index in argument]
+            params = {"id": lead_id, "fields": {"CONTACT_IDS": ids}}
+            answer = api.call("crm.lead.update", params)
+            expected = model.set([(c, None, None) for c in ids])
+            returning = "Y" if ids else "N"
         else:
             answer = api.call("crm.lead.contact.items.delete", {"id": lead_id})
             expected = model.clear()
         assert answer is expected, (name, argument)
-        # One event for a call that changed the bindings, none for one that did not.
-        changed = model.listed() != previous
+        # One event for a call that changed the bindings, none for one that did not; saving
+        # the lead records its update whatever changed.
+        changed = model.listed() != previous or name == "update"
         assert len(update_events(api, lead_id)) == before + changed, (name, argument)
         follows(api, lead_id, model.listed())
-    assert get(api, lead_id)["IS_RETURN_CUSTOMER"] == "N"
+        assert get(api, lead_id)["IS_RETURN_CUSTOMER"] == returning, (name, argument)
