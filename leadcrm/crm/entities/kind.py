@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, RowMapping, Table
 
 from leadcrm.catalogue import Catalogue, Field
-from leadcrm.catalogue.kinds import FLAG, MONEY, NUMBER
+from leadcrm.catalogue.kinds import FlagKind, MoneyKind
 from leadcrm.crm.bindings.relation import Relation
 from leadcrm.crm.multifields import service as multifields
 from leadcrm.crm.references import References
@@ -97,6 +97,8 @@ class EntityKind:
     required: tuple[tuple[str, ...], ...] = ()
     # The order of the get answer's fields where the get example differs from *.fields.
     get_order: tuple[str, ...] = ()
+    # Only administrators add, change and delete it (products: "Allow to modify settings").
+    admin_writes: bool = False
     links: tuple[Link, ...] = ()
     fill_new: FillNew = _fill_nothing
     fill_update: FillUpdate = _fill_nothing
@@ -124,7 +126,10 @@ class EntityKind:
         zeroes = {
             f.column: f.kind.parse(0, ZoneInfo("UTC"))
             for f in self.catalogue
-            if f.always_set and f.column and not f.read_only and f.kind in (FLAG, MONEY, NUMBER)
+            if f.always_set
+            and f.column
+            and not f.read_only
+            and isinstance(f.kind, (FlagKind, MoneyKind))
         }
         object.__setattr__(self, "always_zero", zeroes)
         shown = [f for f in self.catalogue if f.in_star]

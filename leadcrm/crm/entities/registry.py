@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Column, Connection, bindparam, exists, select
@@ -33,6 +33,21 @@ def _holds(column: Column[Any]) -> UsageCheck:
         return bool(conn.execute(statement, {"status_id": status_id}).scalar())
 
     return in_use
+
+
+# Called in the transaction that deletes an entity, before its row goes, by packages that
+# keep rows of their own for it (a lead's product rows).
+Deleting = Callable[[Connection, int], None]
+_when_deleted: dict[str, list[Deleting]] = {}
+
+
+def when_deleted(name: str, hook: Deleting) -> None:
+    _when_deleted.setdefault(name, []).append(hook)
+
+
+def deleting(conn: Connection, name: str, entity_id: int) -> None:
+    for hook in _when_deleted.get(name, []):
+        hook(conn, entity_id)
 
 
 def kind_named(name: str) -> EntityKind:

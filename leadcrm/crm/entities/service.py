@@ -224,7 +224,8 @@ def update_one(
     now = utcnow()
     changes = {kind.column_of[name]: value for name, value in accepted.items()}
     kind.fill_update(changes, current, accepted, references, writing, now)
-    changes.update(date_modify=now, modify_by_id=writing.user_id)
+    if "date_modify" in kind.columns:
+        changes.update(date_modify=now, modify_by_id=writing.user_id)
     if custom.values:
         new_values = stored_values(conn, custom, held, writing.user_id)
         changes[VALUES_COLUMN] = new_values

@@ -1,0 +1,164 @@
+"""A lead's product rows: replaced whole, or one at a time, and the lead's amount after each
+change. Every change locks the lead's row first, so two calls on one lead take turns and a
+set never leaves a mix of two sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, select, update
+
+from leadcrm.crm.entities.registry import when_deleted
+from leadcrm.crm.ids import MAX_ID
+from leadcrm.crm.leads.tables import leads
+from leadcrm.crm.productrows.prices import amount
+from leadcrm.crm.productrows.rows import RowError
+from leadcrm.crm.productrows.tables import product_rows
+from leadcrm.db.bulk import insert_returning_ids
+from leadcrm.events.record import Change, record
+
+LEAD = "L"
+LEAD_ENTITY = "LEAD"
+MAX_AMOUNT = Decimal(10) ** 15
+TOO_MUCH = "The field Amount (OPPORTUNITY) is invalid: a finite number below 10^15 is expected."
+
+
+class LeadMissing(LookupError):
+    """The owner lead does not exist."""
+
+
+_LEAD_FOR_UPDATE = (
+    select(leads.c.id, leads.c.is_manual_opportunity)
+    .where(leads.c.id == bindparam("lead_id"))
+    .with_for_update()
+)
+_ORDER = (product_rows.c.sort, product_rows.c.id)
+
+
+def lock_lead(conn: Connection, lead_id: int) -> bool:
+    """Lock the lead's row for a change of its rows; answers whether its amount is manual."""
+    found = None
+    if 0 < lead_id <= MAX_ID:
+        found = conn.execute(_LEAD_FOR_UPDATE, {"lead_id": lead_id}).first()
+    if found is None:
+        raise LeadMissing(lead_id)
+    return bool(found.is_manual_opportunity)
+
+
+def lead_exists(conn: Connection, lead_id: int) -> bool:
+    if not 0 < lead_id <= MAX_ID:
+        return False
+    return conn.execute(select(leads.c.id).where(leads.c.id == lead_id)).first() is not None
+
+
+def rows_of(conn: Connection, *, lead_id: int) -> list[RowMapping]:
+    statement = (
+        select(product_rows)
+        .where(product_rows.c.owner_type == LEAD, product_rows.c.owner_id == lead_id)
+        .order_by(*_ORDER)
+    )
+    return list(conn.execute(statement).mappings())
+
+
+def row_by_id(conn: Connection, *, row_id: int, lock: bool = False) -> RowMapping | None:
+    if not 0 < row_id <= MAX_ID:
+        return None
+    statement = select(product_rows).where(product_rows.c.id == row_id)
+    if lock:
+        statement = statement.with_for_update()
+    return conn.execute(statement).mappings().first()
+
+
+def replace_all(
+    conn: Connection, *, lead_id: int, rows: Sequence[dict[str, Any]], manual: bool, user_id: int
+) -> list[int]:
+    """Make ``rows`` (completed) the lead's rows, whose lead is locked; a row whose ``id`` is
+    one of the lead's keeps it. The ids, in the order of ``rows``."""
+    held = {r["id"] for r in rows_of(conn, lead_id=lead_id)}
+    conn.execute(
+        delete(product_rows).where(
+            product_rows.c.owner_type == LEAD, product_rows.c.owner_id == lead_id
+        )
+    )
+    kept = [dict(r) for r in rows if r.get("id") in held]
+    fresh = [{k: v for k, v in r.items() if k != "id"} for r in rows if r.get("id") not in held]
+    owner = {"owner_type": LEAD, "owner_id": lead_id}
+    if kept:
+        conn.execute(insert(product_rows), [{**r, **owner} for r in kept])
+    new_ids = iter(insert_returning_ids(conn, product_rows, [{**r, **owner} for r in fresh]))
+    ids = [r["id"] if r.get("id") in held else next(new_ids) for r in rows]
+    _name_unnamed(conn, [(i, r) for i, r in zip(ids, rows, strict=True)])
+    changed(conn, lead_id=lead_id, manual=manual, user_id=user_id, had_rows=bool(held))
+    return ids
+
+
+def add_one(
+    conn: Connection, *, lead_id: int, row: dict[str, Any], manual: bool, user_id: int
+) -> int:
+    (row_id,) = insert_returning_ids(
+        conn, product_rows, [{**row, "owner_type": LEAD, "owner_id": lead_id}]
+    )
+    _name_unnamed(conn, [(row_id, row)])
+    changed(conn, lead_id=lead_id, manual=manual, user_id=user_id, had_rows=True)
+    return row_id
+
+
+def update_one(
+    conn: Connection, *, lead_id: int, row_id: int, row: dict[str, Any], manual: bool, user_id: int
+) -> None:
+    values = {k: v for k, v in row.items() if k not in ("id", "owner_type", "owner_id")}
+    conn.execute(update(product_rows).where(product_rows.c.id == row_id).values(values))
+    _name_unnamed(conn, [(row_id, row)])
+    changed(conn, lead_id=lead_id, manual=manual, user_id=user_id, had_rows=True)
+
+
+def delete_one(conn: Connection, *, lead_id: int, row_id: int, manual: bool, user_id: int) -> None:
+    conn.execute(delete(product_rows).where(product_rows.c.id == row_id))
+    changed(conn, lead_id=lead_id, manual=manual, user_id=user_id, had_rows=True)
+
+
+def delete_of_lead(conn: Connection, lead_id: int) -> None:
+    conn.execute(
+        delete(product_rows).where(
+            product_rows.c.owner_type == LEAD, product_rows.c.owner_id == lead_id
+        )
+    )
+
+
+def _name_unnamed(conn: Connection, written: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+    """A row with neither a name nor a product is named after its id: "[17]"."""
+    unnamed = [
+        {"row_id": row_id, "new_name": f"[{row_id}]"}
+        for row_id, row in written
+        if not row.get("product_name")
+    ]
+    if unnamed:
+        conn.execute(_RENAME, unnamed)
+
+
+_RENAME = (
+    update(product_rows)
+    .where(product_rows.c.id == bindparam("row_id"))
+    .values(product_name=bindparam("new_name"), original_product_name=bindparam("new_name"))
+)
+
+
+def changed(conn: Connection, *, lead_id: int, manual: bool, user_id: int, had_rows: bool) -> None:
+    """After a change of the lead's rows: its amount, unless manual, and ONCRMLEADUPDATE."""
+    current = rows_of(conn, lead_id=lead_id)
+    if not manual and (had_rows or current):
+        total = amount([(r["price"], r["quantity"]) for r in current])
+        if total >= MAX_AMOUNT:
+            raise RowError(TOO_MUCH)
+        conn.execute(update(leads).where(leads.c.id == lead_id).values(opportunity=total))
+    elif manual and current:
+        total = amount([(r["price"], r["quantity"]) for r in current])
+        if total >= MAX_AMOUNT:
+            raise RowError(TOO_MUCH)
+    record(conn, changes=[Change("ONCRMLEADUPDATE", LEAD_ENTITY, lead_id)], user_id=user_id)
+
+
+when_deleted(LEAD_ENTITY, delete_of_lead)
