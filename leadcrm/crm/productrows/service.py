@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, select, update
 
-from leadcrm.crm.entities.registry import when_deleted
+from leadcrm.crm.entities.registry import when_deleted, when_updated
 from leadcrm.crm.ids import MAX_ID
 from leadcrm.crm.leads.tables import leads
 from leadcrm.crm.productrows.prices import amount
@@ -161,4 +161,18 @@ def changed(conn: Connection, *, lead_id: int, manual: bool, user_id: int, had_r
     record(conn, changes=[Change("ONCRMLEADUPDATE", LEAD_ENTITY, lead_id)], user_id=user_id)
 
 
+def _follow_rows(
+    conn: Connection, lead_id: int, changes: dict[str, Any], current: RowMapping
+) -> None:
+    """A lead saved with its amount or its amount mode: unless the amount is manual, a lead
+    with rows keeps the amount its rows make, whatever OPPORTUNITY was sent."""
+    if "opportunity" not in changes and "is_manual_opportunity" not in changes:
+        return
+    manual = changes.get("is_manual_opportunity", current["is_manual_opportunity"])
+    held = rows_of(conn, lead_id=lead_id)
+    if not manual and held:
+        changes["opportunity"] = amount([(r["price"], r["quantity"]) for r in held])
+
+
 when_deleted(LEAD_ENTITY, delete_of_lead)
+when_updated(LEAD_ENTITY, _follow_rows)

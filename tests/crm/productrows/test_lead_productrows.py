@@ -1185,3 +1185,22 @@ def test_concurrent_sets_leave_exactly_one_of_the_sets(api: Api) -> None:
     assert whole_set(final) is not None, final
     assert opportunity(api, lead_id) == money(amount(final))
     assert len(update_events(api, lead_id)) == THREADS * ROUNDS
+
+
+def test_saving_a_lead_with_rows_keeps_the_amount_its_rows_make(api: Api) -> None:
+    # POLICY: with IS_MANUAL_OPPORTUNITY N the amount is the rows', also when crm.lead.update
+    # sends another; switching the mode back to N brings the rows' amount back.
+    lead_id = new_lead(api)
+    set_rows(api, lead_id, [{"PRODUCT_NAME": "Desk", "PRICE": 120.5, "QUANTITY": 2}])
+    assert opportunity(api, lead_id) == "241.00"
+    api.call("crm.lead.update", {"id": lead_id, "fields": {"OPPORTUNITY": 5}})
+    assert opportunity(api, lead_id) == "241.00"
+    update = {"IS_MANUAL_OPPORTUNITY": "Y", "OPPORTUNITY": 5}
+    api.call("crm.lead.update", {"id": lead_id, "fields": update})
+    assert opportunity(api, lead_id) == "5.00"
+    api.call("crm.lead.update", {"id": lead_id, "fields": {"IS_MANUAL_OPPORTUNITY": "N"}})
+    assert opportunity(api, lead_id) == "241.00"
+    # A lead without rows keeps whatever amount it is given.
+    bare = new_lead(api, OPPORTUNITY=77)
+    api.call("crm.lead.update", {"id": bare, "fields": {"OPPORTUNITY": 78}})
+    assert opportunity(api, bare) == "78.00"
