@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, Table
+from sqlalchemy import Connection, RowMapping, Table, bindparam, update
 
 from leadcrm.catalogue import Catalogue, Field
 from leadcrm.catalogue.kinds import FlagKind, MoneyKind
@@ -76,6 +76,25 @@ FillUpdate = Callable[
 ]
 # After a set of rows was inserted: their ids with their rows.
 AfterAdd = Callable[[Connection, list[tuple[int, dict[str, Any]]]], None]
+
+
+def named_after_id(table: Table, column: str, pattern: str) -> AfterAdd:
+    """An ``after_add`` giving each new row that left ``column`` empty a value made from its
+    id: a lead's title "Lead #12", a product's external code "12"."""
+    statement = (
+        update(table).where(table.c.id == bindparam("row_id")).values({column: bindparam("named")})
+    )
+
+    def name(conn: Connection, added: list[tuple[int, dict[str, Any]]]) -> None:
+        unnamed = [
+            {"row_id": row_id, "named": pattern.format(row_id)}
+            for row_id, row in added
+            if not row.get(column)
+        ]
+        if unnamed:
+            conn.execute(statement, unnamed)
+
+    return name
 
 
 def _fill_nothing(*_: Any) -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from leadcrm.catalogue import Catalogue, Field
+from leadcrm.catalogue import Catalogue
 from leadcrm.catalogue.kinds import (
     COUNT,
     FLAG,
@@ -21,9 +21,9 @@ from leadcrm.catalogue.kinds import (
     TEXT,
     DateTimeKind,
     DecimalKind,
-    Kind,
     Scaled,
 )
+from leadcrm.crm.entities.fieldsets import read_only, stored
 
 
 class ReserveEndKind(DateTimeKind):
@@ -38,12 +38,8 @@ QUANTITY = DecimalKind(Decimal(10) ** 9, negative=False)
 RATE = DecimalKind(Decimal(100), negative=False)
 
 
-def _f(name: str, type_: str, kind: Kind, title: str, **options: Any) -> Field:
-    return Field(name=name, type=type_, kind=kind, title=title, column=name.lower(), **options)
-
-
-def _ro(name: str, type_: str, kind: Kind, title: str, **options: Any) -> Field:
-    return _f(name, type_, kind, title, read_only=True, **options)
+_f = stored
+_ro = read_only
 
 
 ROW_FIELDS = Catalogue(

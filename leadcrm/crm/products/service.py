@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, update
+from sqlalchemy import RowMapping
 
-from leadcrm.crm.entities.kind import EntityKind, NewRecord, Writing
+from leadcrm.crm.entities.kind import EntityKind, NewRecord, Writing, named_after_id
 from leadcrm.crm.entities.registry import register_kind
 from leadcrm.crm.products.fields import ENTITY_ID, PRODUCT_FIELDS
 from leadcrm.crm.products.tables import products
@@ -55,24 +55,6 @@ def _fill_update(
     changes.update(modified_by=writing.user_id, timestamp_x=now)
 
 
-_XML_ID = (
-    update(products)
-    .where(products.c.id == bindparam("product_id"))
-    .values(xml_id=bindparam("new_xml_id"))
-)
-
-
-def _name_external_codes(conn: Connection, added: list[tuple[int, dict[str, Any]]]) -> None:
-    """An info block's element without an external code takes its id as one."""
-    unnamed = [
-        {"product_id": product_id, "new_xml_id": str(product_id)}
-        for product_id, row in added
-        if not row.get("xml_id")
-    ]
-    if unnamed:
-        conn.execute(_XML_ID, unnamed)
-
-
 PRODUCT = register_kind(
     EntityKind(
         name=ENTITY_ID,
@@ -86,6 +68,7 @@ PRODUCT = register_kind(
         admin_writes=True,
         fill_new=_fill_new,
         fill_update=_fill_update,
-        after_add=_name_external_codes,
+        # An info block element without an external code takes its id as one.
+        after_add=named_after_id(products, "xml_id", "{}"),
     )
 )
