@@ -149,15 +149,12 @@ _RENAME = (
 def changed(conn: Connection, *, lead_id: int, manual: bool, user_id: int, had_rows: bool) -> None:
     """After a change of the lead's rows: its amount, unless manual, and ONCRMLEADUPDATE."""
     current = rows_of(conn, lead_id=lead_id)
+    total = amount([(r["price"], r["quantity"]) for r in current])
+    # Checked whatever the mode: the amount must fit the lead even once the mode changes.
+    if total >= MAX_AMOUNT:
+        raise RowError(TOO_MUCH)
     if not manual and (had_rows or current):
-        total = amount([(r["price"], r["quantity"]) for r in current])
-        if total >= MAX_AMOUNT:
-            raise RowError(TOO_MUCH)
         conn.execute(update(leads).where(leads.c.id == lead_id).values(opportunity=total))
-    elif manual and current:
-        total = amount([(r["price"], r["quantity"]) for r in current])
-        if total >= MAX_AMOUNT:
-            raise RowError(TOO_MUCH)
     record(conn, changes=[Change("ONCRMLEADUPDATE", LEAD_ENTITY, lead_id)], user_id=user_id)
 
 
