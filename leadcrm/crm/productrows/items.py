@@ -161,7 +161,7 @@ def item_productrow_delete(call: Call) -> None:
 @method("crm.item.productrow.set", scope="crm", writes=True)
 def item_productrow_set(call: Call) -> dict[str, Any]:
     owner_id, owner_type = _required(call, "ownerId"), _required(call, "ownerType")
-    raw = _required(call, "productRows") if call.params.get("productRows") != [] else []
+    raw = _required(call, "productRows")
     lead_id, manual = _owner(call, owner_type, owner_id)
     sent = sent_rows(raw, "productRows", code=INVALID)
     try:
