@@ -68,15 +68,16 @@ def parse(
     return {columns[name]: value for name, value in accepted.items() if name in columns}
 
 
-_PRODUCTS = (
-    select(products.c.id, products.c.name, products.c.description, products.c.measure)
-    .where(products.c.id.in_(bindparam("ids", expanding=True)))
-    .with_for_update(read=True)
-)
+# Not locked: a product may be deleted while rows name it (they keep its id and the name
+# they copied), and on PostgreSQL share locks taken by every set on the same popular
+# products turn into contended multixacts.
+_PRODUCTS = select(
+    products.c.id, products.c.name, products.c.description, products.c.measure
+).where(products.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def products_named(conn: Connection, rows: list[dict[str, Any]]) -> dict[int, Product]:
-    """The products the rows name, locked against deletion until the rows are written."""
+    """The products the rows name, as they are now."""
     ids = sorted({r["product_id"] for r in rows if r.get("product_id")})
     if not ids:
         return {}
