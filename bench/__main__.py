@@ -43,7 +43,8 @@ def parse(argv: list[str]) -> Options:
     parser.add_argument(
         "--only",
         help="comma-separated scenario keys: get,list,list-1,list10000,add,batch,"
-        "list-uf-enum,list-uf-string,add-uf,contact-add,lead-contacts-set,...",
+        "list-uf-enum,list-uf-string,add-uf,contact-add,lead-contacts-set,"
+        "lead-productrows-set,...",
     )
     parser.add_argument(
         "--profile", action="store_true", help="also record get and add with py-spy"

@@ -144,6 +144,11 @@ def markdown(result: dict[str, Any]) -> str:
             if seeded.get("contacts")
             else ""
         )
+        + (
+            f", {seeded['products']:,} products in {seeded['product_seconds']:.1f} s"
+            if seeded.get("products")
+            else ""
+        )
         + f"; database size {seeded['database_mib']:,.0f} MiB",
         f"- the list filter (STATUS_ID={seeded['filter_status']}, "
         f">=OPPORTUNITY {seeded['filter_min']:,}) matches {seeded['filter_matches']:,} leads "

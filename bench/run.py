@@ -100,6 +100,8 @@ def validate(server: Server, pairs: list[scenarios.Pair], leads: int) -> None:
             _same_custom_values(server, pair, max(leads // 2, 1))
         if pair.key == "contact-add":
             _same_contact(server, pair)
+        if pair.key == "lead-productrows-set":
+            _same_product_rows(server, pair, leads)
 
 
 def _same_custom_values(server: Server, pair: scenarios.Pair, lead_id: int) -> None:
@@ -138,6 +140,39 @@ def _same_contact(server: Server, pair: scenarios.Pair) -> None:
                 f"{k} {stored[0].get(k)!r} / {stored[1].get(k)!r}" for k in sorted(mismatched)
             )
         )
+
+
+def _same_product_rows(server: Server, pair: scenarios.Pair, leads: int) -> None:
+    """The bare set must leave the rows, and the lead amount, crm.lead.productrows.set leaves,
+    but for what differs by nature (the rows' ids and owner): leadcrm sets one lead's rows,
+    the bare endpoint another's, from the same request ({n} fixed)."""
+    get_rows = Request("POST", server.webhook_path + "crm.lead.productrows.get", '{"id":{id}}')
+    get_lead = Request("POST", server.webhook_path + "crm.lead.get", '{"id":{id}}')
+    first = max(leads // 3, 1)
+    lead_ids = (first, first + 1 if leads > 1 else first)
+    stored = []
+    sides = ((pair.leadcrm, pair.check), (pair.bare, pair.bare_check))
+    for (request, check), lead_id in zip(sides, lead_ids, strict=True):
+        fixed = Request(request.method, request.path, request.body.replace("{n}", "3010004242"))
+        problem = check(call_once(server.base_url, fixed, lead_id))
+        if problem:
+            raise RuntimeError(f"{pair.call}: {problem}")
+        found = call_once(server.base_url, get_rows, lead_id).get("result")
+        if not isinstance(found, list) or len(found) != scenarios.PRODUCT_ROWS:
+            raise RuntimeError(f"{pair.call}: lead {lead_id} holds {found!r:.300}")
+        rows = [{k: v for k, v in row.items() if k not in ("ID", "OWNER_ID")} for row in found]
+        amount = _json_result(call_once(server.base_url, get_lead, lead_id))["OPPORTUNITY"]
+        stored.append((rows, amount))
+    (ours, our_amount), (theirs, their_amount) = stored
+    if our_amount != their_amount:
+        raise RuntimeError(f"{pair.call}: amounts {our_amount} (leadcrm) / {their_amount} (bare)")
+    for index, (mine, bare) in enumerate(zip(ours, theirs, strict=True)):
+        if mine != bare:
+            differing = sorted(k for k in mine.keys() | bare.keys() if mine.get(k) != bare.get(k))
+            raise RuntimeError(
+                f"{pair.call}: row {index} differs: "
+                + ", ".join(f"{k} {mine.get(k)!r} / {bare.get(k)!r}" for k in differing)
+            )
 
 
 def _json_result(body: Any) -> dict[str, Any]:

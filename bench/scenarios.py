@@ -11,12 +11,18 @@ import orjson
 
 from bench.customfields import CODE_FIELD, STAGE_FIELD, SeededFields, Values
 from bench.load import Request
-from bench.seed import CONTACTS, FILTER_MIN_OPPORTUNITY, FILTER_STATUS
+from bench.seed import CONTACTS, FILTER_MIN_OPPORTUNITY, FILTER_STATUS, PRODUCTS, seeded_product
+from leadcrm.crm.productrows.rows import MEASURES
 from leadcrm.rest.batch import MAX_COMMANDS
 
 Check = Callable[[Any], str | None]
 BATCH_CONNECTIONS = 4
 LEAD_CONTACTS = 10  # contacts lead-contacts-set binds to a lead
+PRODUCT_ROWS = 20  # rows lead-productrows-set gives a lead
+# The first row's price: the request's {n} (a number of 10 digits or so that no other request
+# of the run uses) moved four places right, a price of some 100,000 to 2,000,000 whose four
+# decimal places differ from one request to the next, so each request changes the lead's set.
+VARYING_PRICE = "{n}E-4"
 
 
 @dataclass(frozen=True)
@@ -226,6 +232,64 @@ def contact_pairs(rest: Callable[[str, str], Request]) -> list[Pair]:
     ]
 
 
+def product_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """lead-productrows-set's rows: as crm.lead.productrows.set is sent them (products spread
+    over the seeded ones, a 10% discount and a 20% tax each), and as the bare twin takes them,
+    with what leadcrm reads from each product (bench/seed.py's ``seeded_product``)."""
+    sent: list[dict[str, Any]] = []
+    bare: list[dict[str, Any]] = []
+    for n in range(PRODUCT_ROWS):
+        product = seeded_product(1 + n * PRODUCTS // PRODUCT_ROWS)
+        price = VARYING_PRICE if n == 0 else str(product.price)
+        quantity = 1 + n % 3
+        sent.append(
+            {
+                "PRODUCT_ID": product.id,
+                "PRICE": price,
+                "QUANTITY": quantity,
+                "DISCOUNT_TYPE_ID": 2,
+                "DISCOUNT_RATE": 10,
+                "TAX_RATE": 20,
+            }
+        )
+        bare.append(
+            {
+                "product_id": product.id,
+                "product_name": product.name,
+                "product_description": product.description,
+                "measure_code": product.measure,
+                "measure_name": MEASURES.get(product.measure, ""),
+                "price": price,
+                "quantity": quantity,
+                "discount_type_id": 2,
+                "discount_rate": 10,
+                "tax_rate": 20,
+            }
+        )
+    return sent, bare
+
+
+def product_row_pairs(rest: Callable[[str, str], Request]) -> list[Pair]:
+    """Issue 8's scenario: a lead's product rows replaced by 20 rows of seeded products.
+
+    No target: the issue asks for the rate. Each request names the same 20 products, and the
+    first row's price changes from request to request ({n}); the seed gives leads no rows, so
+    a lead's first set deletes none and a later one (on a lead drawn again) deletes 20."""
+    sent, bare = product_rows()
+    ours = _json({"id": "{id}", "rows": sent}).replace('"{id}"', "{id}")
+    theirs = _json({"id": "{id}", "rows": bare}).replace('"{id}"', "{id}")
+    return [
+        Pair(
+            "lead-productrows-set",
+            f"crm.lead.productrows.set ({PRODUCT_ROWS} rows of {PRODUCTS} products)",
+            rest("crm.lead.productrows.set", ours),
+            Request("POST", "/bench/lead-productrows-set", theirs),
+            _is_true,
+            _is_true,
+        ),
+    ]
+
+
 def _custom_list(field: str, value: int | str, order: str | None) -> tuple[str, Request]:
     """A list filtered on one custom field, first page (with its total), and its bare twin."""
     params: dict[str, Any] = {"filter": {field: value}}
@@ -355,4 +419,4 @@ def pairs(webhook_path: str, connections: int, custom: SeededFields | None = Non
             target=Target("items", {"sqlite": 5000, "postgresql": 1500}),
         ),
     ]
-    return found + custom_pairs(rest, custom) + contact_pairs(rest)
+    return found + custom_pairs(rest, custom) + contact_pairs(rest) + product_row_pairs(rest)

@@ -6,7 +6,9 @@ five seeded stages and amounts evenly over 0..99,999, so the list scenario's fil
 Creation dates spread over three years and grow with the id, as they do in a real portal.
 
 After the leads, 1,000 contacts (ids 1..1,000), each with a phone and an e-mail, for the lead
-contact binding scenario (``crm.lead.contact.items.set``); no lead is bound to any yet.
+contact binding scenario (``crm.lead.contact.items.set``); no lead is bound to any yet. Then
+100 products (ids 1..100, ``seeded_product``) for the product row scenario
+(``crm.lead.productrows.set``); no lead has rows yet.
 
 Before the leads, 20 custom fields are defined (``bench/customfields.py``) through the service
 ``crm.lead.userfield.add`` uses, so each single-valued one has its index; the leads then carry
@@ -19,6 +21,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
@@ -33,6 +36,8 @@ from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
 from leadcrm.crm.multifields.tables import multifields
 from leadcrm.crm.multifields.types import TYPES
+from leadcrm.crm.products.fields import PRODUCT_FIELDS
+from leadcrm.crm.products.tables import products
 from leadcrm.crm.statuses.tables import statuses
 from leadcrm.crm.userfields.storage import VALUES_COLUMN
 from leadcrm.users.service import utcnow
@@ -46,6 +51,8 @@ SPAN = timedelta(days=3 * 365)
 USER_ID = 1  # the administrator the first start makes
 CONTACTS = 1_000  # contacts seeded, ids 1..CONTACTS
 CONTACT_TYPES = ["CLIENT", "CLIENT", "CLIENT", "PARTNER", "SUPPLIER", "OTHER"]
+PRODUCTS = 100  # products seeded, ids 1..PRODUCTS
+PRODUCT_MEASURES = [796, 796, 796, 166, 112, 6]  # OKEI codes: pcs, kg, l, m (rows.MEASURES)
 
 FIRST_NAMES = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Irina"]
 LAST_NAMES = ["Ivanova", "Smith", "Novak", "Kowalski", "Garcia", "Müller", "Rossi", "Tanaka"]
@@ -65,6 +72,8 @@ class SeedReport:
     custom: SeededFields | None = None  # the definitions, their values and filters' matches
     contacts: int = 0  # ids 1..contacts, each with a phone and an e-mail
     contact_seconds: float = 0.0
+    products: int = 0  # ids 1..products (seeded_product)
+    product_seconds: float = 0.0
 
     @property
     def leads_per_second(self) -> float:
@@ -205,6 +214,98 @@ def _seed_contacts(engine: Engine, count: int) -> float:
             _insert_many(conn, contacts, contact_rows[first : first + CHUNK])
         for first in range(0, len(multi_rows), CHUNK):
             _insert_many(conn, multifields, multi_rows[first : first + CHUNK])
+    return time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class SeededProduct:
+    """What product ``id`` is seeded with; bench/scenarios.py builds the bare product rows
+    from it (what crm.lead.productrows.set reads from the product)."""
+
+    id: int
+    name: str
+    description: str
+    measure: int
+    price: Decimal
+
+
+def seeded_product(product_id: int) -> SeededProduct:
+    return SeededProduct(
+        id=product_id,
+        name=f"Bench product {product_id}",
+        description=f"Seeded for the product row scenario, number {product_id}",
+        measure=PRODUCT_MEASURES[product_id % len(PRODUCT_MEASURES)],
+        price=Decimal(5 + (product_id * 37) % 400) + Decimal("0.90"),
+    )
+
+
+def _product_column(name: str) -> str:
+    field = PRODUCT_FIELDS.get(name)
+    assert field is not None and field.column is not None, name
+    return field.column
+
+
+# Every NOT NULL column of crm_product (the catalogue's always-set fields), and what a
+# product added through crm.product.add also holds: name, description, measure, external code.
+PC = {
+    name: _product_column(name)
+    for name in (
+        "ID",
+        "CATALOG_ID",
+        "PRICE",
+        "CURRENCY_ID",
+        "NAME",
+        "DESCRIPTION",
+        "DESCRIPTION_TYPE",
+        "ACTIVE",
+        "SORT",
+        "VAT_INCLUDED",
+        "MEASURE",
+        "XML_ID",
+        "DATE_CREATE",
+        "TIMESTAMP_X",
+        "MODIFIED_BY",
+        "CREATED_BY",
+    )
+}
+
+
+def _product_rows(count: int) -> list[dict[str, Any]]:
+    """Products 1..count as crm.product.add stores them (its defaults: catalogue 1, sort 500,
+    plain-text description, active, the id as external code)."""
+    now = utcnow()
+    c = PC
+    found: list[dict[str, Any]] = []
+    for product_id in range(1, count + 1):
+        product = seeded_product(product_id)
+        found.append(
+            {
+                c["ID"]: product_id,
+                c["CATALOG_ID"]: 1,
+                c["PRICE"]: product.price,
+                c["CURRENCY_ID"]: "USD",
+                c["NAME"]: product.name,
+                c["DESCRIPTION"]: product.description,
+                c["DESCRIPTION_TYPE"]: "text",
+                c["ACTIVE"]: True,
+                c["SORT"]: 500,
+                c["VAT_INCLUDED"]: False,
+                c["MEASURE"]: product.measure,
+                c["XML_ID"]: str(product_id),
+                c["DATE_CREATE"]: now,
+                c["TIMESTAMP_X"]: now,
+                c["MODIFIED_BY"]: USER_ID,
+                c["CREATED_BY"]: USER_ID,
+            }
+        )
+    return found
+
+
+def _seed_products(engine: Engine, count: int) -> float:
+    """Write products 1..count in one transaction; the seconds it took."""
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        _insert_many(conn, products, _product_rows(count))
     return time.perf_counter() - started
 
 
@@ -378,11 +479,16 @@ def seed(
                 progress.advance(count)
     seconds = progress.close() + definitions_seconds
     contact_seconds = _seed_contacts(engine, CONTACTS)
+    product_seconds = _seed_products(engine, PRODUCTS)
     analyze_started = time.perf_counter()
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             # The ids were given explicitly: move the sequences past them for later adds.
-            for table, last in (("crm_lead", total), ("crm_contact", CONTACTS)):
+            for table, last in (
+                ("crm_lead", total),
+                ("crm_contact", CONTACTS),
+                ("crm_product", PRODUCTS),
+            ):
                 conn.execute(
                     text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
                     {"table": table, "last": last},
@@ -405,4 +511,6 @@ def seed(
         custom=seeded,
         contacts=CONTACTS,
         contact_seconds=contact_seconds,
+        products=PRODUCTS,
+        product_seconds=product_seconds,
     )

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from bench import scenarios
 from bench.customfields import CODE_FIELD, STAGE_FIELD, SeededFields, Values, filled
 from bench.run import _fill
-from bench.seed import CONTACTS, seed
+from bench.seed import CONTACTS, PRODUCTS, seed, seeded_product
 from leadcrm.app import create_app
 from leadcrm.crm.leads.tables import leads
 from leadcrm.crm.userfields.storage import index_name
@@ -250,6 +250,70 @@ class TestContacts:
             ids = [i["CONTACT_ID"] if isinstance(i, dict) else i for i in raw]
             assert len(set(ids)) == scenarios.LEAD_CONTACTS
             assert all(isinstance(i, int) and 1 <= i <= CONTACTS for i in ids)
+
+
+class TestProductRows:
+    """Issue 8's scenario: the seeded products, and the bare endpoint beside
+    crm.lead.productrows.set (leadcrm/benchmarks/productrows.py)."""
+
+    @pytest.fixture
+    def settings_overrides(self) -> dict[str, Any]:
+        return {"bench_endpoints": True}
+
+    @pytest.fixture
+    def client(self, runtime: Runtime) -> Iterator[TestClient]:
+        app = create_app(runtime)
+        with TestClient(app, raise_server_exceptions=False) as test_client:
+            yield test_client
+
+    def test_seeding_writes_the_products_and_moves_their_ids_on(
+        self, api: Api, runtime: Runtime
+    ) -> None:
+        report = seed(runtime.engine, 30, custom_fields=0)
+        assert report.products == PRODUCTS
+        product = api.call("crm.product.get", {"id": PRODUCTS})
+        expected = seeded_product(PRODUCTS)
+        assert product["NAME"] == expected.name
+        assert product["MEASURE"] == str(expected.measure)
+        assert product["XML_ID"] == str(PRODUCTS)
+        assert api.call("crm.product.add", {"fields": {"NAME": "Next"}}) == PRODUCTS + 1
+
+    def test_bare_set_stores_what_productrows_set_stores(
+        self, api: Api, client: TestClient, runtime: Runtime
+    ) -> None:
+        seed(runtime.engine, 30, custom_fields=0)
+        pair = next(p for p in scenarios.pairs("/rest/1/x/", 32) if p.key == "lead-productrows-set")
+        for lead_id in (3, 4):  # rows there before, replaced
+            api.call(
+                "crm.lead.productrows.set",
+                {"id": lead_id, "rows": [{"PRODUCT_ID": 2, "PRICE": 5, "QUANTITY": 7}]},
+            )
+        body = _fill(pair.bare.body.replace("{n}", "3010004242"), 4)
+        ours = orjson.loads(_fill(pair.leadcrm.body.replace("{n}", "3010004242"), 3))
+        assert ours["id"] == 3
+        assert api.call("crm.lead.productrows.set", ours) is True
+        answer = client.post("/bench/lead-productrows-set", content=body)
+        assert answer.json() == {"result": True}
+        mine, theirs = (api.call("crm.lead.productrows.get", {"id": lead_id}) for lead_id in (3, 4))
+        assert len(mine) == len(theirs) == scenarios.PRODUCT_ROWS
+        differ = {"ID", "OWNER_ID"}
+        assert [{k: v for k, v in r.items() if k not in differ} for r in mine] == [
+            {k: v for k, v in r.items() if k not in differ} for r in theirs
+        ]
+        assert mine[0]["PRICE"] == 301000.4242
+        amounts = {api.call("crm.lead.get", {"id": i})["OPPORTUNITY"] for i in (3, 4)}
+        assert len(amounts) == 1
+        missing = client.post("/bench/lead-productrows-set", json={"id": 999999, "rows": []})
+        assert missing.status_code == 404
+
+    def test_a_set_request_names_twenty_seeded_products_and_changes_a_price(self) -> None:
+        pair = next(p for p in scenarios.pairs("/rest/1/x/", 32) if p.key == "lead-productrows-set")
+        first, second = (orjson.loads(_fill(pair.leadcrm.body, 7)) for _ in range(2))
+        assert first["id"] == 7
+        assert len(first["rows"]) == scenarios.PRODUCT_ROWS
+        assert all(1 <= r["PRODUCT_ID"] <= PRODUCTS for r in first["rows"])
+        assert first["rows"][0]["PRICE"] != second["rows"][0]["PRICE"]
+        assert first["rows"][1:] == second["rows"][1:]
 
 
 def _index_names(runtime: Runtime) -> set[str]:

@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from leadcrm.benchmarks.clients import routes as client_routes
+from leadcrm.benchmarks.productrows import routes as product_row_routes
 from leadcrm.crm.leads.fields import LEAD_FIELDS
 from leadcrm.crm.leads.tables import leads
 from leadcrm.crm.leads.userfields import LEAD_OWNER
@@ -50,6 +51,7 @@ def bench_routes(runtime: Runtime) -> list[BaseRoute]:
         Route("/bench/list", endpoints.list_page, methods=["GET"]),
         Route("/bench/list-custom", endpoints.list_custom, methods=["GET"]),
         *client_routes(runtime.engine),
+        *product_row_routes(runtime.engine),
     ]
 
 

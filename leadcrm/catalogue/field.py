@@ -31,6 +31,9 @@ class Field:
     dynamic: bool = False
     deprecated: bool = False
     status_type: str | None = None
+    # What the value points at when its Bitrix24 type does not say: a product's CURRENCY_ID
+    # is typed "string" yet names a currency ("crm_currency").
+    reference: str | None = None
     settings: dict[str, Any] | None = None
     labels: dict[str, str] | None = None
     in_star: bool = True

@@ -39,6 +39,27 @@ class Money(TypeDecorator[Decimal]):
         return (Decimal(value) / 100).quantize(Decimal("0.01"))
 
 
+class Scaled(TypeDecorator[Decimal]):
+    """Exact decimals with four places (prices and quantities of product rows), kept as
+    integers on every database: SQLite has no exact decimal type. A 64-bit integer holds
+    magnitudes up to about 9.2 * 10^14."""
+
+    impl = BigInteger
+    cache_ok = True
+    PLACES = Decimal("0.0001")
+    LIMIT = Decimal(9) * Decimal(10) ** 14
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        return int((Decimal(value) * 10_000).to_integral_value())
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(value) / 10_000).quantize(self.PLACES).normalize()
+
+
 class Seconds(TypeDecorator[datetime]):
     """Moments to the second, as Bitrix24 keeps them and as the wire shows them.
 
@@ -101,6 +122,20 @@ class CodeKind(StringKind):
         super().__init__(50)
 
 
+class ChoiceKind(CodeKind):
+    """One of a few fixed codes (a product's DESCRIPTION_TYPE: text or html)."""
+
+    def __init__(self, *choices: str) -> None:
+        super().__init__()
+        self.choices = choices
+
+    def parse(self, value: object, zone: ZoneInfo) -> str | None:
+        text = super().parse(value, zone)
+        if text is not None and text not in self.choices:
+            raise FieldValueError(f"{' or '.join(self.choices)} is expected")
+        return text
+
+
 class IntegerKind(Kind):
     sql_type = Integer()
     bits = 32
@@ -146,8 +181,18 @@ def parse_decimal(value: object) -> Decimal | None:
         raise FieldValueError("a number is expected") from exc
 
 
+class CountKind(IntegerKind):
+    """Integers that product rows answer as JSON numbers (``"SORT": 10``), not strings."""
+
+    def render(self, value: Any, zone: ZoneInfo) -> object:
+        return value
+
+
 class MoneyKind(Kind):
     sql_type = Money()
+
+    def __init__(self, *, negative: bool = True) -> None:
+        self.negative = negative
 
     def parse(self, value: object, zone: ZoneInfo) -> Decimal | None:
         amount = parse_decimal(value)
@@ -155,6 +200,8 @@ class MoneyKind(Kind):
             return None
         if not amount.is_finite() or abs(amount) >= Decimal(10) ** 15:
             raise FieldValueError("a finite number below 10^15 is expected")
+        if amount < 0 and not self.negative:
+            raise FieldValueError("a non-negative number is expected")
         return amount.quantize(Decimal("0.01"))
 
     def render(self, value: Any, zone: ZoneInfo) -> object:
@@ -167,6 +214,32 @@ class NumberKind(MoneyKind):
 
     def render(self, value: Any, zone: ZoneInfo) -> object:
         return None if value is None else f"{value.normalize():f}"
+
+
+class DecimalKind(Kind):
+    """``double`` values of product rows: four places kept exactly, JSON numbers on the wire
+    (``10``, ``22175.328``), as the rows' examples show them. ``limit``: the largest
+    magnitude accepted."""
+
+    sql_type = Scaled()
+
+    def __init__(self, limit: Decimal, *, negative: bool = True) -> None:
+        self.limit = limit
+        self.negative = negative
+
+    def parse(self, value: object, zone: ZoneInfo) -> Decimal | None:
+        number = parse_decimal(value)
+        if number is None:
+            return None
+        if not number.is_finite() or abs(number) > self.limit or (number < 0 and not self.negative):
+            low = -self.limit if self.negative else Decimal(0)
+            raise FieldValueError(f"a number from {low:f} to {self.limit:f} is expected")
+        return number.quantize(Scaled.PLACES).normalize()
+
+    def render(self, value: Any, zone: ZoneInfo) -> object:
+        if value is None:
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
 
 
 _TRUE = {"Y", "y", "1", "true", "TRUE", "True", True}
@@ -278,7 +351,9 @@ STRING = StringKind()
 TEXT = StringKind(None)
 CODE = CodeKind()
 INTEGER = IntegerKind()
+COUNT = CountKind()
 MONEY = MoneyKind()
+PRICE = MoneyKind(negative=False)
 NUMBER = NumberKind()
 FLAG = FlagKind()
 BOOLEAN = BooleanKind()

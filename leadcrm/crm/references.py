@@ -59,10 +59,10 @@ class References:
         return found
 
     def _known(self, target: Field, value: Any) -> bool:
-        if target.type == "crm_status":
+        if _points_at(target) == "crm_status":
             assert target.status_type is not None
             return (target.status_type, str(value)) in self.semantics
-        if target.type == "crm_currency":
+        if _points_at(target) == "crm_currency":
             return str(value) in self.currencies
         return value == self.acting_user_id or value in self.users
 
@@ -88,10 +88,10 @@ def read_references(
             target = catalogue.get(name)
             if target is None or not _points(target, value):
                 continue
-            if target.type == "crm_status":
+            if _points_at(target) == "crm_status":
                 assert target.status_type is not None
                 statuses.add((target.status_type, str(value)))
-            elif target.type == "crm_currency":
+            elif _points_at(target) == "crm_currency":
                 currencies.add(str(value))
             elif isinstance(value, int) and value != acting_user_id:
                 users.add(value)
@@ -104,12 +104,16 @@ def read_references(
     return found
 
 
+def _points_at(target: Field) -> str:
+    return target.reference or target.type
+
+
 def _points(target: Field, value: Any) -> bool:
     if value is None or value == "":
         return False
-    if target.type == "crm_status":
+    if _points_at(target) == "crm_status":
         return target.status_type is not None
-    return target.type in ("crm_currency", "user")
+    return _points_at(target) in ("crm_currency", "user")
 
 
 def unknown_value(target: Field, value: object) -> str:

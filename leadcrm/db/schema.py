@@ -6,6 +6,8 @@ from leadcrm.crm.currencies import tables as _currencies
 from leadcrm.crm.layouts import tables as _layouts
 from leadcrm.crm.leads import tables as _leads
 from leadcrm.crm.multifields import tables as _multifields
+from leadcrm.crm.productrows import tables as _productrows
+from leadcrm.crm.products import tables as _products
 from leadcrm.crm.statuses import tables as _statuses
 from leadcrm.crm.userfields import tables as _userfields
 from leadcrm.db.metadata import metadata
@@ -24,6 +26,8 @@ _TABLE_MODULES = (
     _leads,
     _contacts,
     _companies,
+    _products,
+    _productrows,
     _multifields,
     _userfields,
     _events,

@@ -50,3 +50,5 @@ class Page:
     items: list[object]
     total: int | None
     next: int | None
+    # Set when the items are answered under a key ({"productRows": [...]}), not bare.
+    key: str | None = None

@@ -84,7 +84,8 @@ def execute(
         outcome = Outcome(error=internal_error())
     else:
         if isinstance(result, Page):
-            outcome = Outcome(result.items, result.total, result.next)
+            items = {result.key: result.items} if result.key else result.items
+            outcome = Outcome(items, result.total, result.next)
         else:
             outcome = Outcome(result)
     outcome.processing = time.perf_counter() - started

@@ -420,3 +420,42 @@ def test_contacts_companies_and_a_leads_contacts_through_the_sdk(client: Any) ->
     assert (raised.value.error, raised.value.error_description) == ("NOT_FOUND", "Not found.")
     assert links.items.delete(lead_id).result is True
     assert links.items.get(lead_id).result == []
+
+
+# --- a lead's products --------------------------------------------------------------------------
+
+
+def test_a_leads_product_rows_through_the_sdk(client: Any) -> None:
+    tag = f"sdk-{uuid.uuid4().hex[:8]}"
+    # The SDK has no crm.product.* wrapper; its token calls any method by name.
+    fields = {"NAME": f"{tag} chair", "PRICE": 4900, "CURRENCY_ID": "USD", "MEASURE": 796}
+    product_id = client.get_token().call_method("crm.product.add", {"fields": fields})["result"]
+    lead_id = client.crm.lead.add({"TITLE": f"{tag} lead", "CURRENCY_ID": "USD"}).result
+    rows = [
+        {"PRODUCT_ID": product_id, "PRICE": 80000, "TAX_RATE": 20, "DISCOUNT_TYPE_ID": 2,
+         "DISCOUNT_RATE": 20, "QUANTITY": 2},
+        {"PRODUCT_NAME": "Delivery", "PRICE": 150.5},
+    ]  # fmt: skip
+    assert client.crm.lead.productrows.set(lead_id, rows).result is True
+    first, second = client.crm.lead.productrows.get(lead_id).result
+    assert (first["PRODUCT_NAME"], first["MEASURE_NAME"], first["PRICE_EXCLUSIVE"]) == (
+        f"{tag} chair",
+        "pcs",
+        66666.67,
+    )
+    assert (first["PRICE_NETTO"], first["PRICE_BRUTTO"], first["DISCOUNT_SUM"]) == (
+        83333.34,
+        100000.01,
+        16666.67,
+    )
+    assert (second["PRODUCT_ID"], second["PRODUCT_NAME"]) == (0, "Delivery")
+    assert client.crm.lead.get(lead_id).result["OPPORTUNITY"] == "160150.50"
+
+    item = client.crm.item.productrow
+    added = item.add({"ownerType": "L", "ownerId": lead_id, "productName": "Setup", "price": 99})
+    row_id = added.result["productRow"]["id"]
+    assert item.get(row_id).result["productRow"]["price"] == 99
+    listed = item.list(filter={"=ownerType": "L", "=ownerId": lead_id}).result
+    assert [r["productName"] for r in listed["productRows"]][-1] == "Setup"
+    assert item.delete(row_id).result is None
+    assert client.crm.lead.get(lead_id).result["OPPORTUNITY"] == "160150.50"

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, Table
+from sqlalchemy import Connection, RowMapping, Table, bindparam, update
 
 from leadcrm.catalogue import Catalogue, Field
-from leadcrm.catalogue.kinds import FLAG, MONEY, NUMBER
+from leadcrm.catalogue.kinds import FlagKind, MoneyKind
 from leadcrm.crm.bindings.relation import Relation
 from leadcrm.crm.multifields import service as multifields
 from leadcrm.crm.references import References
@@ -78,6 +78,25 @@ FillUpdate = Callable[
 AfterAdd = Callable[[Connection, list[tuple[int, dict[str, Any]]]], None]
 
 
+def named_after_id(table: Table, column: str, pattern: str) -> AfterAdd:
+    """An ``after_add`` giving each new row that left ``column`` empty a value made from its
+    id: a lead's title "Lead #12", a product's external code "12"."""
+    statement = (
+        update(table).where(table.c.id == bindparam("row_id")).values({column: bindparam("named")})
+    )
+
+    def name(conn: Connection, added: list[tuple[int, dict[str, Any]]]) -> None:
+        unnamed = [
+            {"row_id": row_id, "named": pattern.format(row_id)}
+            for row_id, row in added
+            if not row.get(column)
+        ]
+        if unnamed:
+            conn.execute(statement, unnamed)
+
+    return name
+
+
 def _fill_nothing(*_: Any) -> None:
     return None
 
@@ -97,6 +116,8 @@ class EntityKind:
     required: tuple[tuple[str, ...], ...] = ()
     # The order of the get answer's fields where the get example differs from *.fields.
     get_order: tuple[str, ...] = ()
+    # Only administrators add, change and delete it (products: "Allow to modify settings").
+    admin_writes: bool = False
     links: tuple[Link, ...] = ()
     fill_new: FillNew = _fill_nothing
     fill_update: FillUpdate = _fill_nothing
@@ -124,7 +145,10 @@ class EntityKind:
         zeroes = {
             f.column: f.kind.parse(0, ZoneInfo("UTC"))
             for f in self.catalogue
-            if f.always_set and f.column and not f.read_only and f.kind in (FLAG, MONEY, NUMBER)
+            if f.always_set
+            and f.column
+            and not f.read_only
+            and isinstance(f.kind, (FlagKind, MoneyKind))
         }
         object.__setattr__(self, "always_zero", zeroes)
         shown = [f for f in self.catalogue if f.in_star]

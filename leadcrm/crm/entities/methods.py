@@ -40,6 +40,11 @@ def writing(call: Call) -> Writing:
     )
 
 
+def _may_write(call: Call, kind: EntityKind) -> None:
+    if kind.admin_writes:
+        call.require_admin()
+
+
 def register_entity_methods(prefix: str, kind: EntityKind) -> None:
     """``prefix``: crm.lead, crm.contact, crm.company."""
 
@@ -47,6 +52,7 @@ def register_entity_methods(prefix: str, kind: EntityKind) -> None:
         return kind.owner.fields(call.conn).catalogue.describe()
 
     def add(call: Call) -> int:
+        _may_write(call, kind)
         return service.add_one(call.conn, kind, values=_fields(call), writing=writing(call))
 
     def add_many(calls: list[Call]) -> BulkWrite:
@@ -54,6 +60,7 @@ def register_entity_methods(prefix: str, kind: EntityKind) -> None:
         sent: list[dict[str, Any] | RestError] = []
         for call in calls:
             try:
+                _may_write(call, kind)
                 sent.append(_fields(call))
             except RestError as error:
                 sent.append(error)
@@ -78,6 +85,7 @@ def register_entity_methods(prefix: str, kind: EntityKind) -> None:
         )
 
     def update(call: Call) -> bool:
+        _may_write(call, kind)
         entity_id = parse_entity_id(call.params.get("id"))
         service.update_one(
             call.conn, kind, entity_id=entity_id, values=_fields(call), writing=writing(call)
@@ -85,6 +93,7 @@ def register_entity_methods(prefix: str, kind: EntityKind) -> None:
         return True
 
     def delete(call: Call) -> bool:
+        _may_write(call, kind)
         entity_id = parse_entity_id(call.params.get("id"))
         removal.delete_one(call.conn, kind, entity_id=entity_id, user_id=call.user_id)
         return True

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Column, Connection, bindparam, exists, select
+from sqlalchemy import Column, Connection, RowMapping, bindparam, exists, select
 
 from leadcrm.crm.bindings.relation import Relation
 from leadcrm.crm.entities.kind import EntityKind
@@ -33,6 +33,38 @@ def _holds(column: Column[Any]) -> UsageCheck:
         return bool(conn.execute(statement, {"status_id": status_id}).scalar())
 
     return in_use
+
+
+# Called in the transaction that deletes an entity, before its row goes, by packages that
+# keep rows of their own for it (a lead's product rows).
+Deleting = Callable[[Connection, int], None]
+_when_deleted: dict[str, list[Deleting]] = {}
+
+
+def when_deleted(name: str, hook: Deleting) -> None:
+    _when_deleted.setdefault(name, []).append(hook)
+
+
+def deleting(conn: Connection, name: str, entity_id: int) -> None:
+    for hook in _when_deleted.get(name, []):
+        hook(conn, entity_id)
+
+
+# Called in an update's transaction with the changes about to be written and the current
+# row, by packages whose rows decide some of the entity's values (a lead's amount).
+Updating = Callable[[Connection, int, dict[str, Any], RowMapping], None]
+_when_updated: dict[str, list[Updating]] = {}
+
+
+def when_updated(name: str, hook: Updating) -> None:
+    _when_updated.setdefault(name, []).append(hook)
+
+
+def updating(
+    conn: Connection, name: str, entity_id: int, changes: dict[str, Any], current: RowMapping
+) -> None:
+    for hook in _when_updated.get(name, []):
+        hook(conn, entity_id, changes, current)
 
 
 def kind_named(name: str) -> EntityKind:

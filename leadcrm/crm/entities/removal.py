@@ -7,7 +7,7 @@ from sqlalchemy import Connection, delete, update
 from leadcrm.crm.bindings import service as bindings
 from leadcrm.crm.entities.custom import drop_unheld_files
 from leadcrm.crm.entities.kind import REFERENCE_TYPES, EntityKind
-from leadcrm.crm.entities.registry import all_kinds, relations_with
+from leadcrm.crm.entities.registry import all_kinds, deleting, relations_with
 from leadcrm.crm.entities.service import row_of
 from leadcrm.crm.multifields import service as multifields
 from leadcrm.crm.userfields.storage import VALUES_COLUMN
@@ -22,6 +22,7 @@ def delete_one(conn: Connection, kind: EntityKind, *, entity_id: int, user_id: i
     if row[VALUES_COLUMN]:
         drop_unheld_files(conn, fields, row[VALUES_COLUMN], {})
     multifields.delete_all(conn, entity_id=kind.name, element_id=entity_id)
+    deleting(conn, kind.name, entity_id)
     touched = _let_go(conn, kind, entity_id)
     conn.execute(delete(kind.table).where(kind.table.c.id == entity_id))
     change = Change(kind.event("DELETE"), kind.name, entity_id)

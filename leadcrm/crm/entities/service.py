@@ -29,6 +29,7 @@ from leadcrm.crm.entities.checks import (
 from leadcrm.crm.entities.custom import custom_values, drop_unheld_files, files_of, stored_values
 from leadcrm.crm.entities.kind import EntityKind, Link, NewRecord, Writing
 from leadcrm.crm.entities.links import bind_new, link_ids, write_links
+from leadcrm.crm.entities.registry import updating
 from leadcrm.crm.ids import MAX_ID
 from leadcrm.crm.multifields import service as multifields
 from leadcrm.crm.references import References, read_references
@@ -224,7 +225,9 @@ def update_one(
     now = utcnow()
     changes = {kind.column_of[name]: value for name, value in accepted.items()}
     kind.fill_update(changes, current, accepted, references, writing, now)
-    changes.update(date_modify=now, modify_by_id=writing.user_id)
+    updating(conn, kind.name, entity_id, changes, current)
+    if "date_modify" in kind.columns:
+        changes.update(date_modify=now, modify_by_id=writing.user_id)
     if custom.values:
         new_values = stored_values(conn, custom, held, writing.user_id)
         changes[VALUES_COLUMN] = new_values

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, update
+from sqlalchemy import RowMapping
 
-from leadcrm.crm.entities.kind import EntityKind, Link, NewRecord, Writing
+from leadcrm.crm.entities.kind import EntityKind, Link, NewRecord, Writing, named_after_id
 from leadcrm.crm.entities.registry import register_kind
 from leadcrm.crm.leads.fields import ENTITY_ID, LEAD_FIELDS
 from leadcrm.crm.leads.tables import LEAD_CONTACTS, leads
@@ -59,21 +59,6 @@ def _fill_update(
     changes["is_return_customer"] = bool(merged["company_id"] or merged["contact_id"])
 
 
-_RETITLE = (
-    update(leads).where(leads.c.id == bindparam("lead_id")).values(title=bindparam("new_title"))
-)
-
-
-def _name_untitled(conn: Connection, added: list[tuple[int, dict[str, Any]]]) -> None:
-    untitled = [
-        {"lead_id": lead_id, "new_title": f"Lead #{lead_id}"}
-        for lead_id, row in added
-        if not row.get("title")
-    ]
-    if untitled:
-        conn.execute(_RETITLE, untitled)
-
-
 LEAD = register_kind(
     EntityKind(
         name=ENTITY_ID,
@@ -83,6 +68,6 @@ LEAD = register_kind(
         links=(Link(LEAD_CONTACTS, many="CONTACT_IDS", primary="CONTACT_ID"),),
         fill_new=_fill_new,
         fill_update=_fill_update,
-        after_add=_name_untitled,
+        after_add=named_after_id(leads, "title", "Lead #{}"),
     )
 )
