@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 from leadcrm.crm.contacts.service import CONTACT
-from leadcrm.crm.entities.methods import register_entity_methods
-from leadcrm.crm.userfields.methods import register_userfield_methods
+from leadcrm.crm.entities.methods import EntityMethods, register_entity_methods
+from leadcrm.crm.userfields.methods import UserfieldMethods, register_userfield_methods
 
-register_entity_methods("crm.contact", CONTACT)
-register_userfield_methods("crm.contact.userfield", CONTACT.owner)
+register_entity_methods(
+    EntityMethods(
+        fields="crm.contact.fields",
+        add="crm.contact.add",
+        get="crm.contact.get",
+        update="crm.contact.update",
+        delete="crm.contact.delete",
+        list="crm.contact.list",
+    ),
+    CONTACT,
+)
+register_userfield_methods(
+    UserfieldMethods(
+        add="crm.contact.userfield.add",
+        update="crm.contact.userfield.update",
+        get="crm.contact.userfield.get",
+        list="crm.contact.userfield.list",
+        delete="crm.contact.userfield.delete",
+    ),
+    CONTACT.owner,
+)

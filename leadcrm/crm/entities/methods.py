@@ -3,7 +3,7 @@ registered once per entity by its package."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -45,8 +45,19 @@ def _may_write(call: Call, kind: EntityKind) -> None:
         call.require_admin()
 
 
-def register_entity_methods(prefix: str, kind: EntityKind) -> None:
-    """``prefix``: crm.lead, crm.contact, crm.company."""
+class EntityMethods(NamedTuple):
+    """An entity's method names, spelled out where it registers them so that a search for
+    a Bitrix24 name finds its registration."""
+
+    fields: str
+    add: str
+    get: str
+    update: str
+    delete: str
+    list: str
+
+
+def register_entity_methods(names: EntityMethods, kind: EntityKind) -> None:
 
     def fields(call: Call) -> dict[str, Any]:
         return kind.owner.fields(call.conn).catalogue.describe()
@@ -116,10 +127,10 @@ def register_entity_methods(prefix: str, kind: EntityKind) -> None:
         )
         return Page(list(page.items), page.total, page.next)
 
-    method(f"{prefix}.fields", scope="crm")(fields)
-    method(f"{prefix}.add", scope="crm", writes=True)(add)
-    bulk(f"{prefix}.add")(add_many)
-    method(f"{prefix}.get", scope="crm")(get)
-    method(f"{prefix}.update", scope="crm", writes=True)(update)
-    method(f"{prefix}.delete", scope="crm", writes=True)(delete)
-    method(f"{prefix}.list", scope="crm")(list_)
+    method(names.fields, scope="crm")(fields)
+    method(names.add, scope="crm", writes=True)(add)
+    bulk(names.add)(add_many)
+    method(names.get, scope="crm")(get)
+    method(names.update, scope="crm", writes=True)(update)
+    method(names.delete, scope="crm", writes=True)(delete)
+    method(names.list, scope="crm")(list_)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from leadcrm.crm.ids import parse_entity_id
 from leadcrm.crm.leads.userfields import LEAD_OWNER
@@ -91,16 +91,34 @@ def _list(call: Call, owner: Owner) -> Page:
     return Page(items, len(items), None)
 
 
-def register_userfield_methods(prefix: str, owner: Owner) -> None:
-    """``prefix``: crm.lead.userfield, crm.contact.userfield, crm.company.userfield."""
-    method(f"{prefix}.add", scope="crm", writes=True)(lambda call: _add(call, owner))
-    method(f"{prefix}.update", scope="crm", writes=True)(lambda call: _update(call, owner))
-    method(f"{prefix}.get", scope="crm")(lambda call: _get(call, owner))
-    method(f"{prefix}.list", scope="crm")(lambda call: _list(call, owner))
-    method(f"{prefix}.delete", scope="crm", writes=True)(lambda call: _delete(call, owner))
+class UserfieldMethods(NamedTuple):
+    """An owner's crm.*.userfield.* names, spelled out where it registers them."""
+
+    add: str
+    update: str
+    get: str
+    list: str
+    delete: str
 
 
-register_userfield_methods("crm.lead.userfield", LEAD_OWNER)
+def register_userfield_methods(names: UserfieldMethods, owner: Owner) -> None:
+    method(names.add, scope="crm", writes=True)(lambda call: _add(call, owner))
+    method(names.update, scope="crm", writes=True)(lambda call: _update(call, owner))
+    method(names.get, scope="crm")(lambda call: _get(call, owner))
+    method(names.list, scope="crm")(lambda call: _list(call, owner))
+    method(names.delete, scope="crm", writes=True)(lambda call: _delete(call, owner))
+
+
+register_userfield_methods(
+    UserfieldMethods(
+        add="crm.lead.userfield.add",
+        update="crm.lead.userfield.update",
+        get="crm.lead.userfield.get",
+        list="crm.lead.userfield.list",
+        delete="crm.lead.userfield.delete",
+    ),
+    LEAD_OWNER,
+)
 
 
 @method("crm.userfield.types", scope="crm", transactional=False)

@@ -632,8 +632,6 @@ def test_a_product_that_lead_rows_name_may_be_deleted_and_the_rows_keep_it(api: 
     lead_id = api.call("crm.lead.add", {"fields": {"TITLE": "Chairs"}})
     rows = [{"PRODUCT_ID": product_id, "PRICE": 4900, "QUANTITY": 2}]
     response = api.post("crm.lead.productrows.set", {"id": lead_id, "rows": rows})
-    if response.status_code == 404:
-        pytest.skip("crm.lead.productrows.* is not implemented yet")
     assert answered(response)["result"] is True
     (row,) = api.call("crm.lead.productrows.get", {"id": lead_id})
     assert (row["PRODUCT_ID"], row["PRODUCT_NAME"]) == (product_id, "Plastic Chair")
