@@ -81,6 +81,24 @@ def _held(conn: Connection, relation: Relation, owner_id: int, *, locked: bool) 
     return bound(conn, relation, owner_ids=[owner_id]).get(owner_id, [])
 
 
+def owners_by_target(
+    conn: Connection, relation: Relation, *, target_ids: list[int]
+) -> dict[int, list[int]]:
+    """Each target's owners, by owner id: the bindings seen from the other end (a
+    company's CONTACT_ID)."""
+    table = relation.table
+    owner, target = table.c[relation.owner], table.c[relation.target]
+    found: dict[int, list[int]] = {}
+    if not target_ids:
+        return found
+    rows = conn.execute(
+        select(target, owner).where(target.in_(sorted(set(target_ids)))).order_by(target, owner)
+    )
+    for target_id, owner_id in rows:
+        found.setdefault(target_id, []).append(owner_id)
+    return found
+
+
 def set_all(
     conn: Connection,
     relation: Relation,

@@ -322,16 +322,6 @@ def list_page(
 
 
 def _bound_ids(conn: Connection, link: Link, ids: list[int]) -> dict[int, list[int]]:
-    if not link.reverse:
-        return bindings.targets_of(conn, link.relation, owner_ids=ids)
-    relation = link.relation
-    table = relation.table
-    found: dict[int, list[int]] = {}
-    rows = conn.execute(
-        select(table.c[relation.target], table.c[relation.owner])
-        .where(table.c[relation.target].in_(ids))
-        .order_by(table.c[relation.target], table.c[relation.owner])
-    )
-    for target_id, owner_id in rows:
-        found.setdefault(target_id, []).append(owner_id)
-    return found
+    if link.reverse:
+        return bindings.owners_by_target(conn, link.relation, target_ids=ids)
+    return bindings.targets_of(conn, link.relation, owner_ids=ids)

@@ -48,6 +48,12 @@ def _required(call: Call, name: str) -> Any:
     return value
 
 
+def _unsupported() -> RestError:
+    return RestError(
+        "ENTITY_TYPE_NOT_SUPPORTED", "Working with this type of objects is not supported", 400
+    )
+
+
 def _not_found() -> RestError:
     return RestError("NOT_FOUND", "Item not found", 400)
 
@@ -55,9 +61,7 @@ def _not_found() -> RestError:
 def _owner(call: Call, owner_type: object, owner_id: object) -> tuple[int, bool]:
     """The lead a call names, locked; and whether its amount is manual."""
     if owner_type != service.LEAD:
-        raise RestError(
-            "ENTITY_TYPE_NOT_SUPPORTED", "Working with this type of objects is not supported", 400
-        )
+        raise _unsupported()
     lead_id = whole_number(owner_id) or 0
     try:
         return lead_id, service.lock_lead(call.conn, lead_id)
@@ -178,7 +182,7 @@ def item_productrow_set(call: Call) -> dict[str, Any]:
 def item_productrow_available_for_payment(call: Call) -> dict[str, Any]:
     owner_id, owner_type = _required(call, "ownerId"), _required(call, "ownerType")
     if owner_type != service.LEAD:
-        _owner(call, owner_type, owner_id)
+        raise _unsupported()
     lead_id = whole_number(owner_id) or 0
     if not service.lead_exists(call.conn, lead_id):
         raise RestError("OWNER_NOT_FOUND", "Owner was not found", 400)
@@ -195,9 +199,7 @@ def item_productrow_list(call: Call) -> Page:
     if "=ownerType" not in keys or "=ownerId" not in keys:
         raise RestError(INVALID, "The filter must contain =ownerType and =ownerId.", 400)
     if raw_filter["=ownerType"] != service.LEAD:
-        raise RestError(
-            "ENTITY_TYPE_NOT_SUPPORTED", "Working with this type of objects is not supported", 400
-        )
+        raise _unsupported()
     order = call.params.get("order") or {"sort": "ASC", "id": "ASC"}
     query = parse_list(
         ITEM_FIELDS_CATALOGUE,

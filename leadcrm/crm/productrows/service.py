@@ -184,9 +184,9 @@ def _follow_rows(
     if "opportunity" not in changes and "is_manual_opportunity" not in changes:
         return
     manual = changes.get("is_manual_opportunity", current["is_manual_opportunity"])
-    held = rows_of(conn, lead_id=lead_id)
-    if not manual and held:
-        changes["opportunity"] = amount([(r["price"], r["quantity"]) for r in held])
+    lines = conn.execute(_LINES, {"lead_id": lead_id}).all()
+    if not manual and lines:
+        changes["opportunity"] = amount([(price, quantity) for price, quantity in lines])
 
 
 when_deleted(LEAD_ENTITY, delete_of_lead)
