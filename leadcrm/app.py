@@ -1,4 +1,5 @@
-"""The ASGI application: the REST transport, file downloads, health check and CORS."""
+"""The ASGI application: the REST transport, the OAuth token endpoint, file downloads, health
+check and CORS."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from leadcrm.apps.oauth import TokenEndpoint
 from leadcrm.files.views import download_file
 from leadcrm.rest import registry
 from leadcrm.rest.transport import RestEndpoint, unexpected_error
@@ -22,6 +24,7 @@ from leadcrm.runtime import Runtime
 def create_app(runtime: Runtime) -> Starlette:
     registry.load()
     endpoint = RestEndpoint(runtime)
+    tokens = TokenEndpoint(runtime)
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -39,6 +42,9 @@ def create_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/rest/{path:path}", endpoint.handle, methods=["GET", "POST"]),
+        # The authorization server's token endpoint, as oauth.bitrix.info serves it.
+        Route("/oauth/token/", tokens.handle, methods=["GET", "POST"]),
+        Route("/oauth/token", tokens.handle, methods=["GET", "POST"]),
         # Signed links from `file` custom field values; the link itself is the credential.
         Route("/files/{file_id:int}", download_file, methods=["GET"]),
     ]

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from starlette.testclient import TestClient
 
+from leadcrm.apps.service import create_app, install
 from leadcrm.runtime import Runtime
 from leadcrm.users.service import create_user
 from leadcrm.webhooks.service import create_webhook
@@ -44,14 +45,25 @@ def lead_row(moment: datetime, **values: Any) -> dict[str, Any]:
 @dataclass
 class Api:
     client: TestClient
-    prefix: str  # "/rest/1/<code>/"
+    prefix: str  # "/rest/1/<code>/", or "/rest/" with an OAuth token
     runtime: Runtime
+    # An application's access token, sent as `auth` with every call.
+    token: str | None = None
 
     def post(self, method: str, params: dict[str, Any] | None = None) -> httpx.Response:
-        return self.client.post(self.prefix + method, json=params or {})
+        body = dict(params or {})
+        if self.token is not None:
+            body["auth"] = self.token
+        return self.client.post(self.prefix + method, json=body)
 
     def get(self, method: str, query: str = "") -> httpx.Response:
+        if self.token is not None:
+            query = f"auth={self.token}" + ("&" + query if query else "")
         return self.client.get(self.prefix + method + ("?" + query if query else ""))
+
+    def with_token(self, token: str) -> Api:
+        """The same client calling as an application, with its access token."""
+        return Api(self.client, "/rest/", self.runtime, token)
 
     def call(self, method: str, params: dict[str, Any] | None = None) -> Any:
         """The ``result`` of a successful call; fails the test on an error answer."""
@@ -72,6 +84,30 @@ class Api:
     def as_user(self, prefix: str) -> Api:
         return Api(self.client, prefix, self.runtime)
 
+    def install_app(
+        self,
+        *,
+        scopes: str = "crm,placement",
+        user_id: int = 1,
+        handler_url: str = "https://app.example.com/",
+        name: str = "Test app",
+    ) -> InstalledApp:
+        """A local application, registered and installed by ``user_id`` (no install URL)."""
+        with self.runtime.engine.begin() as conn:
+            made = create_app(
+                conn, name=name, handler_url=handler_url, install_url="", scopes=scopes
+            )
+            done = install(conn, app_id=made.id, user_id=user_id)
+        return InstalledApp(
+            made.id,
+            made.client_id,
+            made.client_secret,
+            done.tokens.access_token,
+            done.tokens.refresh_token,
+            done.application_token,
+            self.with_token(done.tokens.access_token),
+        )
+
     def new_webhook(
         self, *, scopes: list[str], user_id: int | None = None, name: str = "Tester"
     ) -> tuple[int, str]:
@@ -81,6 +117,17 @@ class Api:
                 user_id = create_user(conn, name=name, zone=self.runtime.zone)
             _, code = create_webhook(conn, user_id=user_id, scopes=scopes)
         return user_id, f"/rest/{user_id}/{code}/"
+
+
+@dataclass
+class InstalledApp:
+    id: int
+    client_id: str
+    client_secret: str
+    access_token: str
+    refresh_token: str
+    application_token: str
+    api: Api  # calls as the app, with its access token
 
 
 def add_clients(api: Api, *, contacts: int = 0, companies: int = 0) -> None:

@@ -1,5 +1,6 @@
 """Every table, imported so the shared metadata is complete for migrations and tests."""
 
+from leadcrm.apps import tables as _apps
 from leadcrm.crm.companies import tables as _companies
 from leadcrm.crm.contacts import tables as _contacts
 from leadcrm.crm.currencies import tables as _currencies
@@ -13,6 +14,8 @@ from leadcrm.crm.userfields import tables as _userfields
 from leadcrm.db.metadata import metadata
 from leadcrm.events import tables as _events
 from leadcrm.files import tables as _files
+from leadcrm.placements import tables as _placements
+from leadcrm.userfieldtypes import tables as _userfieldtypes
 from leadcrm.users import tables as _users
 from leadcrm.webhooks import tables as _webhooks
 
@@ -33,4 +36,7 @@ _TABLE_MODULES = (
     _events,
     _files,
     _layouts,
+    _apps,
+    _placements,
+    _userfieldtypes,
 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from leadcrm.rest.errors import invalid_credentials, no_auth_found
+from leadcrm.apps.tokens import access_holder
+from leadcrm.rest.errors import expired_token, invalid_credentials, no_auth_found
 from leadcrm.rest.principal import Principal
 from leadcrm.webhooks.service import verify
 
@@ -27,5 +28,20 @@ def webhook_principal(conn: Connection, *, user_id: str, code: str) -> Principal
 
 
 def token_principal(conn: Connection, *, token: object) -> Principal:
-    """OAuth access tokens arrive with applications; until then every token is unknown."""
-    raise no_auth_found()
+    """The application's user behind an OAuth access token passed as ``auth``."""
+    if not isinstance(token, str) or not token:
+        raise no_auth_found()
+    holder = access_holder(conn, token=token)
+    if holder is None:
+        raise no_auth_found()
+    if holder.expired:
+        raise expired_token()
+    if not holder.user_active:
+        raise invalid_credentials()
+    return Principal(
+        user_id=holder.user_id,
+        is_admin=holder.user_is_admin,
+        scopes=holder.scopes,
+        credential=f"app:{holder.app_id}:{holder.user_id}",
+        app_id=holder.app_id,
+    )

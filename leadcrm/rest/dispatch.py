@@ -24,6 +24,7 @@ from leadcrm.rest.errors import (
     insufficient_scope,
     internal_error,
     method_not_found,
+    wrong_auth_type,
 )
 from leadcrm.rest.params import Params
 from leadcrm.rest.principal import Principal
@@ -154,8 +155,10 @@ def resolve(name: str, principal: Principal) -> registry.Method:
     method = registry.find(name)
     if method is None:
         raise method_not_found()
+    if method.app_only and principal.app_id is None:
+        raise wrong_auth_type()
     if not principal.may_use(method.scope):
-        raise insufficient_scope()
+        raise insufficient_scope(app=principal.app_id is not None)
     return method
 
 

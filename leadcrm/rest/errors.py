@@ -6,14 +6,23 @@ from __future__ import annotations
 class RestError(Exception):
     """An error the client sees as ``{"error": code, "error_description": description}``."""
 
-    def __init__(self, code: str, description: str, status: int = 400) -> None:
+    def __init__(
+        self,
+        code: str,
+        description: str,
+        status: int = 400,
+        *,
+        extra: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.status = status
+        # Keys some errors add after the two (ERROR_ARGUMENT's "argument").
+        self.extra = extra or {}
 
     def as_body(self) -> dict[str, str]:
-        return {"error": self.code, "error_description": self.description}
+        return {"error": self.code, "error_description": self.description, **self.extra}
 
 
 def method_not_found() -> RestError:
@@ -24,14 +33,27 @@ def no_auth_found() -> RestError:
     return RestError("NO_AUTH_FOUND", "Wrong authorization data", 401)
 
 
+def expired_token() -> RestError:
+    return RestError("expired_token", "The access token provided has expired", 401)
+
+
+def wrong_auth_type() -> RestError:
+    return RestError(
+        "WRONG_AUTH_TYPE",
+        "Current authorization type is denied for this method Application context required",
+        403,
+    )
+
+
 def invalid_credentials() -> RestError:
     return RestError("INVALID_CREDENTIALS", "Invalid request credentials", 403)
 
 
-def insufficient_scope() -> RestError:
+def insufficient_scope(*, app: bool = False) -> RestError:
+    holder = "access token" if app else "webhook token"
     return RestError(
         "insufficient_scope",
-        "The request requires higher privileges than provided by the webhook token",
+        f"The request requires higher privileges than provided by the {holder}",
         403,
     )
 

@@ -15,8 +15,14 @@ class Principal:
     is_admin: bool
     scopes: frozenset[str]
     credential: str
+    # The application whose token made the call; None for a webhook.
+    app_id: int | None = None
 
     def may_use(self, scope: str) -> bool:
         if scope == BASIC_SCOPE or scope in self.scopes:
             return True
         return any(SCOPE_ALIASES.get(granted) == scope for granted in self.scopes)
+
+    def may_call(self, *, scope: str, app_only: bool) -> bool:
+        """Whether a method of ``scope`` (maybe for applications only) is open to this caller."""
+        return (self.app_id is not None or not app_only) and self.may_use(scope)

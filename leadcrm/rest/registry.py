@@ -38,6 +38,9 @@ METHOD_MODULES = (
     "leadcrm.crm.leads.contact_methods",
     "leadcrm.crm.userfields.methods",
     "leadcrm.crm.layouts.methods",
+    "leadcrm.apps.methods",
+    "leadcrm.placements.methods",
+    "leadcrm.userfieldtypes.methods",
 )
 
 
@@ -49,6 +52,8 @@ class Method:
     writes: bool
     transactional: bool
     batchable: bool
+    # Answers WRONG_AUTH_TYPE to a webhook: the method needs an application's token.
+    app_only: bool = False
 
 
 _methods: dict[str, Method] = {}
@@ -62,6 +67,7 @@ def method(
     writes: bool = False,
     transactional: bool = True,
     batchable: bool = True,
+    app_only: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register ``handler`` as the Bitrix24 method ``name`` in ``scope``."""
 
@@ -69,7 +75,7 @@ def method(
         key = name.lower()
         if key in _methods:
             raise RuntimeError(f"method {name} registered twice")
-        _methods[key] = Method(name, scope, handler, writes, transactional, batchable)
+        _methods[key] = Method(name, scope, handler, writes, transactional, batchable, app_only)
         return handler
 
     return register

@@ -45,7 +45,11 @@ def methods(call: Call) -> list[str]:
         # user_basic and user_brief reach the `user` methods (with fewer fields).
         target = SCOPE_ALIASES.get(target, target)
         return [m.name.lower() for m in available if m.scope == target]
-    return [m.name.lower() for m in available if call.principal.may_use(m.scope)]
+    return [
+        m.name.lower()
+        for m in available
+        if call.principal.may_call(scope=m.scope, app_only=m.app_only)
+    ]
 
 
 @method("method.get", scope="basic")
@@ -54,7 +58,8 @@ def method_get(call: Call) -> dict[str, bool]:
     found = registry.find(name) if isinstance(name, str) and name else None
     return {
         "isExisting": found is not None,
-        "isAvailable": found is not None and call.principal.may_use(found.scope),
+        "isAvailable": found is not None
+        and call.principal.may_call(scope=found.scope, app_only=found.app_only),
     }
 
 
@@ -78,9 +83,3 @@ def profile(call: Call) -> dict[str, object]:
         "TIME_ZONE": user["time_zone"] or "",
         "TIME_ZONE_OFFSET": int(offset.total_seconds()) if offset else 0,
     }
-
-
-@method("app.info", scope="basic")
-def app_info(call: Call) -> dict[str, object]:
-    # Webhooks have no application; apps arrive with OAuth and answer here then.
-    raise RestError("ACCESS_DENIED", "Access denied! Application context required", 400)

@@ -25,7 +25,7 @@ from leadcrm.catalogue.kinds import (
     render_datetime,
 )
 from leadcrm.crm.userfields.storage import sql_type
-from leadcrm.crm.userfields.types import CRM_TYPES
+from leadcrm.crm.userfields.types import APP_TYPE_PREFIX, CRM_TYPES
 
 if TYPE_CHECKING:
     from leadcrm.crm.userfields.definitions import Definition
@@ -145,6 +145,8 @@ def parse_one(definition: Definition, value: object, zone: ZoneInfo) -> Any:
             return _text(value, 50)
         case "crm":
             return _crm(value, settings)
+        case app_type if app_type.startswith(APP_TYPE_PREFIX):
+            return _text(value)
         case _:  # enumeration, employee, file, iblock_section, iblock_element
             return _positive_id(value)
 

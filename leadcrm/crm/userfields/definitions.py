@@ -27,7 +27,7 @@ from leadcrm.crm.userfields.storage import (
     value_of,
 )
 from leadcrm.crm.userfields.tables import enum_items, schema_versions, user_fields
-from leadcrm.crm.userfields.types import USER_TYPES, UserType
+from leadcrm.crm.userfields.types import UserType, user_type_of
 from leadcrm.listing import compare
 
 # Bitrix24 refuses the field after this many on one entity.
@@ -155,7 +155,7 @@ def load(conn: Connection, *, entity_id: str, field_id: int | None = None) -> li
             id=row["id"],
             entity_id=row["entity_id"],
             field_name=row["field_name"],
-            user_type=USER_TYPES[row["user_type_id"]],
+            user_type=user_type_of(row["user_type_id"]),
             xml_id=row["xml_id"],
             sort=row["sort"],
             multiple=row["multiple"],

@@ -16,6 +16,8 @@ from leadcrm.listing import ListQuery, parse_filter, parse_order
 from leadcrm.rest.call import Call, Page
 from leadcrm.rest.errors import crm_error
 from leadcrm.rest.registry import method
+from leadcrm.userfieldtypes.service import all_types as all_field_types
+from leadcrm.userfieldtypes.service import find_full as find_full_type
 
 
 def _id(call: Call) -> int:
@@ -35,7 +37,11 @@ def _fields(call: Call) -> Mapping[str, Any]:
 def _add(call: Call, owner: Owner) -> int:
     call.require_admin()
     return service.add_definition(
-        call.conn, owner=owner, fields=_fields(call), user_id=call.user_id
+        call.conn,
+        owner=owner,
+        fields=_fields(call),
+        user_id=call.user_id,
+        app_id=call.principal.app_id,
     )
 
 
@@ -121,9 +127,14 @@ register_userfield_methods(
 )
 
 
-@method("crm.userfield.types", scope="crm", transactional=False)
+@method("crm.userfield.types", scope="crm")
 def userfield_types(call: Call) -> list[dict[str, str]]:
-    return [{"ID": t.id, "title": t.title} for t in USER_TYPES.values()]
+    """The built-in types, then those applications registered (rest_{appId}_{code})."""
+    builtin = [{"ID": t.id, "title": t.title} for t in USER_TYPES.values()]
+    registered = [
+        {"ID": t.full_code, "title": t.title or t.full_code} for t in all_field_types(call.conn)
+    ]
+    return builtin + registered
 
 
 @method("crm.userfield.fields", scope="crm", transactional=False)
@@ -136,12 +147,14 @@ def userfield_enumeration_fields(call: Call) -> dict[str, dict[str, Any]]:
     return describe_briefly(ENUM_ITEM_FIELDS)
 
 
-@method("crm.userfield.settings.fields", scope="crm", transactional=False)
+@method("crm.userfield.settings.fields", scope="crm")
 def userfield_settings_fields(call: Call) -> dict[str, dict[str, str]]:
     type_id = call.params.get("type")
     if type_id in (None, "") or not isinstance(type_id, str):
         raise crm_error("Parameter 'type' is not specified or empty.")
     user_type = USER_TYPES.get(type_id)
+    if user_type is None and find_full_type(call.conn, type_id) is not None:
+        return {}  # an application's type has no settings of leadcrm's
     if user_type is None:
         raise crm_error(f"Unknown type '{type_id}'.")
     return user_type.describe_settings()

@@ -21,11 +21,12 @@ from leadcrm.crm.userfields.definitions import MAX_DEFINITIONS, Definition, load
 from leadcrm.crm.userfields.labels import LABELS, in_language, labels_on_add, labels_on_update
 from leadcrm.crm.userfields.owners import Owner, field_removed
 from leadcrm.crm.userfields.tables import enum_items, schema_versions, user_fields
-from leadcrm.crm.userfields.types import USER_TYPES
+from leadcrm.crm.userfields.types import USER_TYPES, UserType, app_type
 from leadcrm.events.record import Change, record
 from leadcrm.files.service import delete_files
 from leadcrm.listing import ListQuery, all_rows
 from leadcrm.rest.errors import RestError, access_denied, crm_error
+from leadcrm.userfieldtypes.service import find_full
 
 NAME_PREFIX = "UF_CRM_"
 MAX_NAME_LENGTH = 50
@@ -104,8 +105,15 @@ def _bump_version(conn: Connection, owner: Owner) -> None:
 
 
 def add_definition(
-    conn: Connection, *, owner: Owner, fields: Mapping[str, Any], user_id: int
+    conn: Connection,
+    *,
+    owner: Owner,
+    fields: Mapping[str, Any],
+    user_id: int,
+    app_id: int | None = None,
 ) -> int:
+    """A new custom field. ``app_id``: the calling application, which may use only its own
+    field types (a webhook's administrator may use any application's)."""
     fields = {str(k).upper(): v for k, v in fields.items()}
     if "FIELD_NAME" not in fields:
         raise crm_error("The 'FIELD_NAME' field is not found.")
@@ -113,9 +121,7 @@ def add_definition(
     type_id = fields.get("USER_TYPE_ID")
     if type_id in (None, ""):
         raise crm_error("The 'USER_TYPE_ID' field is not found.")
-    user_type = USER_TYPES.get(str(type_id))
-    if user_type is None:
-        raise core_error("Invalid custom type specified.")
+    user_type = _user_type(conn, str(type_id), app_id=app_id)
     _bump_version(conn, owner)
     count = conn.execute(
         select(func.count()).where(user_fields.c.entity_id == owner.entity_id)
@@ -379,3 +385,13 @@ def render(definition: Definition, *, lang: str | None = None) -> dict[str, Any]
             for item in definition.items
         ]
     return rendered
+
+
+def _user_type(conn: Connection, type_id: str, *, app_id: int | None) -> UserType:
+    user_type = USER_TYPES.get(type_id)
+    if user_type is not None:
+        return user_type
+    registered = find_full(conn, type_id)
+    if registered is None or (app_id is not None and registered.app_id != app_id):
+        raise core_error("Invalid custom type specified.")
+    return app_type(type_id, registered.title)

@@ -266,3 +266,17 @@ USER_TYPES: dict[str, UserType] = {
         ),
     )
 }
+
+# An application's field type (rest_{appId}_{code}): its handler renders the value, which
+# leadcrm keeps as text.
+APP_TYPE_PREFIX = "rest_"
+
+
+def app_type(type_id: str, title: str = "") -> UserType:
+    return UserType(type_id, title or type_id, "text")
+
+
+def user_type_of(type_id: str) -> UserType:
+    """A stored field's type; an application's type outlives its registration as text."""
+    found = USER_TYPES.get(type_id)
+    return found if found is not None else app_type(type_id)
