@@ -3,38 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Connection
 
 from leadcrm.rest import registry, transport
 from leadcrm.rest.call import Call
-from leadcrm.rest.errors import RestError, no_auth_found
+from leadcrm.rest.errors import RestError
 from leadcrm.rest.principal import Principal
 from leadcrm.users.service import create_user
+from tests.support import Api
 
-APP_TOKEN = "0123456789abcdef-app-token"
+
+@dataclass
+class TokenSpy:
+    """A real application's access token, and every token the transport asked about."""
+
+    token: str
+    seen: list[object]
 
 
 @pytest.fixture
-def app_token(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """OAuth tokens arrive with applications; until then this stands in for the token check.
+def app_token(api: Api, monkeypatch: pytest.MonkeyPatch) -> TokenSpy:
+    """An installed application (crm and user scopes) acting as the administrator.
 
-    ``APP_TOKEN`` acts as the administrator with the crm and user scopes; any other token is
-    unknown. Returns the list of tokens the transport asked about, to prove where it read them.
+    The transport's token check runs unchanged; the spy only records what it was given, to
+    prove where the transport read the token.
     """
+    installed = api.install_app(scopes="crm,user")
     seen: list[object] = []
+    real = transport.token_principal
 
     def token_principal(conn: Connection, *, token: object) -> Principal:
         seen.append(token)
-        if token != APP_TOKEN:
-            raise no_auth_found()
-        return Principal(
-            user_id=1, is_admin=True, scopes=frozenset({"crm", "user"}), credential="app:test"
-        )
+        return real(conn, token=token)
 
     monkeypatch.setattr(transport, "token_principal", token_principal)
-    return seen
+    return TokenSpy(installed.access_token, seen)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from leadcrm.users.service import create_user, set_active, utcnow
 from leadcrm.webhooks.service import create_webhook, revoke
 from leadcrm.webhooks.tables import webhooks
-from tests.rest.conftest import APP_TOKEN
+from tests.rest.conftest import TokenSpy
 from tests.support import Api
 
 NO_AUTH = {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"}
@@ -178,7 +178,7 @@ def test_the_crm_scope_reaches_crm_methods(api: Api) -> None:
 
 
 def test_the_auth_parameter_is_read_wherever_it_is_sent(
-    client: TestClient, app_token: list[object]
+    client: TestClient, app_token: TokenSpy
 ) -> None:
     senders: dict[str, Callable[[str], httpx.Response]] = {
         "query": lambda token: client.get(f"/rest/user.current?auth={token}"),
@@ -190,45 +190,45 @@ def test_the_auth_parameter_is_read_wherever_it_is_sent(
         ),
     }
     for where, send in senders.items():
-        response = send(APP_TOKEN)
+        response = send(app_token.token)
         assert (response.status_code, response.json()["result"]["ID"]) == (200, "1"), where
         response = send("not-a-token")
         assert (response.status_code, response.json()) == (401, NO_AUTH), where
-    assert app_token == [APP_TOKEN, "not-a-token"] * len(senders)
+    assert app_token.seen == [app_token.token, "not-a-token"] * len(senders)
 
 
 def test_auth_in_the_body_wins_over_the_query_string(
-    client: TestClient, app_token: list[object]
+    client: TestClient, app_token: TokenSpy
 ) -> None:
-    response = client.post("/rest/server.time?auth=stale", json={"auth": APP_TOKEN})
+    response = client.post("/rest/server.time?auth=stale", json={"auth": app_token.token})
     assert response.status_code == 200
-    assert app_token == [APP_TOKEN]
+    assert app_token.seen == [app_token.token]
 
 
 def test_the_auth_parameter_is_case_insensitive_and_never_reaches_the_method(
-    client: TestClient, app_token: list[object], test_methods: None
+    client: TestClient, app_token: TokenSpy, test_methods: None
 ) -> None:
-    response = client.post("/rest/test.echo", json={"AUTH": APP_TOKEN, "x": 1})
+    response = client.post("/rest/test.echo", json={"AUTH": app_token.token, "x": 1})
     assert response.json()["result"] == {"x": 1}
     batch = client.post(
-        "/rest/batch", json={"auth": APP_TOKEN, "cmd": {"e": "test.echo?auth=other&y=2"}}
+        "/rest/batch", json={"auth": app_token.token, "cmd": {"e": "test.echo?auth=other&y=2"}}
     )
     assert batch.json()["result"]["result"] == {"e": {"y": "2"}}
-    assert app_token == [APP_TOKEN, APP_TOKEN]
+    assert app_token.seen == [app_token.token, app_token.token]
 
 
 def test_a_webhook_ignores_the_auth_parameter(
-    api: Api, app_token: list[object], test_methods: None
+    api: Api, app_token: TokenSpy, test_methods: None
 ) -> None:
     assert api.call("test.echo", {"auth": "anything", "z": "1"}) == {"z": "1"}
-    assert app_token == []
+    assert app_token.seen == []
 
 
 def test_an_unknown_token_with_an_unknown_method_is_no_auth_found(
-    client: TestClient, app_token: list[object]
+    client: TestClient, app_token: TokenSpy
 ) -> None:
     expect(post(client, "/rest/no.such.method", {"auth": "bad"}), 401, NO_AUTH)
-    response = post(client, "/rest/no.such.method", {"auth": APP_TOKEN})
+    response = post(client, "/rest/no.such.method", {"auth": app_token.token})
     assert response.status_code == 404
 
 

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from leadcrm.rest.errors import RestError
 from leadcrm.rest.routing import Route, parse_rest_path
-from tests.rest.conftest import APP_TOKEN
+from tests.rest.conftest import TokenSpy
 from tests.support import Api
 
 NOT_FOUND = {"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"}
@@ -81,15 +81,15 @@ def test_method_without_credentials_is_no_auth_found(client: TestClient) -> None
 
 
 def test_application_url_forms_take_the_token_in_auth(
-    client: TestClient, app_token: list[object]
+    client: TestClient, app_token: TokenSpy
 ) -> None:
     for suffix in ("", ".json"):
-        response = client.get(f"/rest/user.current{suffix}?auth={APP_TOKEN}")
+        response = client.get(f"/rest/user.current{suffix}?auth={app_token.token}")
         assert (response.status_code, response.json()["result"]["ID"]) == (200, "1"), suffix
-    response = client.get(f"/rest/user.current.xml?auth={APP_TOKEN}")
+    response = client.get(f"/rest/user.current.xml?auth={app_token.token}")
     assert response.status_code == 200
     assert ET.fromstring(response.content).findtext("result/ID") == "1"
-    assert app_token == [APP_TOKEN] * 3
+    assert app_token.seen == [app_token.token] * 3
 
 
 def test_method_names_match_in_any_case(api: Api) -> None:

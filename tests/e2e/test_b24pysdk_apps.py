@@ -1,0 +1,137 @@
+"""A local application end to end: registered and installed with the ``leadcrm app`` CLI of a
+running ``leadcrm serve``, its install call caught by a real receiver on loopback, then driven
+by the official SDK (b24pysdk) with OAuth tokens, renewal included.
+
+The SDK reaches Bitrix24's authorization server at an address it hard-wires
+(``BitrixOAuthRequester._OAUTH_TOKEN_URL``); pointing it at leadcrm is the one change an
+application needs, and is made here the way such a client would make it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from b24pysdk import BitrixAppLocal, BitrixTokenLocal, Client
+from b24pysdk.api.requesters.bitrix_oauth_requester import BitrixOAuthRequester
+from b24pysdk.errors import BitrixAPIError
+from sqlalchemy import create_engine, update
+
+from leadcrm.apps.tables import tokens
+from leadcrm.settings import Settings
+from leadcrm.users.service import utcnow
+from tests.apps.receiver import receiver
+from tests.e2e.serving import Server
+from tests.e2e.test_b24pysdk import trust_test_ca  # noqa: F401  (a fixture)
+
+
+@pytest.fixture
+def oauth_here(server: Server, trust_test_ca: None) -> Iterator[None]:  # noqa: F811
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BitrixOAuthRequester, "_OAUTH_TOKEN_URL", f"{server.base_url}/oauth/token/")
+        yield
+
+
+def create_app(server: Server, **options: str) -> tuple[int, str, str]:
+    args = ["app", "create", "--name", "SDK app", "--scope", "crm,placement,user"]
+    for name, value in options.items():
+        args += [f"--{name.replace('_', '-')}", value]
+    out = server.cli(*args).stdout
+    app_id = int(re.search(r"^app (\d+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    client_id = re.search(r"^client_id: (\S+)$", out, re.M).group(1)  # type: ignore[union-attr]
+    secret = re.search(r"^client_secret: (\S+)$", out, re.M).group(1)  # type: ignore[union-attr]
+    return app_id, client_id, secret
+
+
+def expire_access_tokens(server: Server) -> None:
+    settings = Settings(
+        var_dir=server.var_dir, database_url=server.env.get("LEADCRM_DATABASE_URL", "")
+    )
+    engine = create_engine(settings.effective_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                update(tokens)
+                .where(tokens.c.kind == "access")
+                .values(expires_at=utcnow() - timedelta(seconds=1))
+            )
+    finally:
+        engine.dispose()
+
+
+def test_install_then_work_renew_and_uninstall_with_the_sdk(
+    server: Server, oauth_here: None
+) -> None:
+    with receiver() as target:
+        app_id, client_id, secret = create_app(
+            server, handler="http://127.0.0.1/app/", install_url=target.url
+        )
+        out = server.cli("app", "install", str(app_id), "--user", "1").stdout
+        assert "installed" in out
+        assert len(target.calls) == 1
+    form = target.calls[0].form
+    assert form["event"] == "ONAPPINSTALL"
+    assert form["auth[client_endpoint]"] == f"{server.base_url}/rest/"
+    assert form["auth[application_token]"] == form["APPLICATION_TOKEN"]
+
+    app = BitrixAppLocal(domain=server.domain, client_id=client_id, client_secret=secret)
+    token = BitrixTokenLocal(
+        auth_token=form["AUTH_ID"], refresh_token=form["REFRESH_ID"], bitrix_app=app
+    )
+    client: Any = Client(token)
+    lead_id = client.crm.lead.add(fields={"TITLE": "From an app"}).result
+    lead = client.crm.lead.get(bitrix_id=lead_id).result
+    assert lead["TITLE"] == "From an app"
+    assert lead["CREATED_BY_ID"] == "1"  # the installing administrator
+    bound = token.call_method(
+        "placement.bind",
+        {"PLACEMENT": "CRM_LEAD_DETAIL_TAB", "HANDLER": "http://127.0.0.1/app/tab", "TITLE": "Tab"},
+    )
+    assert bound["result"] is True
+    info = token.call_method("app.info")["result"]
+    assert (info["ID"], info["CODE"], info["STATUS"], info["INSTALLED"]) == (
+        app_id,
+        client_id,
+        "L",
+        True,
+    )
+
+    # The access token expires; the SDK meets expired_token, renews at /oauth/token/ and
+    # repeats the call, as auto-renewal.md describes.
+    expire_access_tokens(server)
+    first_access, first_refresh = token.auth_token, token.refresh_token
+    assert client.crm.lead.get(bitrix_id=lead_id).result["ID"] == str(lead_id)
+    assert token.auth_token != first_access
+    assert token.refresh_token != first_refresh
+
+    # A one-time code from the CLI, exchanged by the SDK for a pair of its own.
+    code = server.cli("app", "code", str(app_id), "--user", "1").stdout.strip()
+    renewed = app.get_oauth_token(code)
+    other = BitrixTokenLocal(
+        auth_token=renewed.oauth_token.access_token,
+        refresh_token=renewed.oauth_token.refresh_token,
+        bitrix_app=app,
+    )
+    assert other.call_method("user.current")["result"]["ID"] == "1"
+
+    server.cli("app", "uninstall", str(app_id))
+    for revoked in (token, other):
+        with pytest.raises(BitrixAPIError) as refused:
+            revoked.call_method("crm.lead.get", {"id": lead_id})
+        assert refused.value.status_code == 401
+        assert refused.value.error == "NO_AUTH_FOUND"
+
+
+def test_app_only_methods_refuse_the_sdk_on_a_webhook(server: Server, trust_test_ca: None) -> None:  # noqa: F811
+    from tests.e2e.test_b24pysdk import webhook_client
+
+    client = webhook_client(server, server.admin_webhook)
+    with pytest.raises(BitrixAPIError) as refused:
+        client._bitrix_token.call_method(
+            "placement.bind", {"PLACEMENT": "CRM_LEAD_DETAIL_TAB", "HANDLER": "https://a.example/"}
+        )
+    assert refused.value.status_code == 403
+    assert refused.value.error == "WRONG_AUTH_TYPE"
