@@ -135,3 +135,21 @@ def test_app_only_methods_refuse_the_sdk_on_a_webhook(server: Server, trust_test
         )
     assert refused.value.status_code == 403
     assert refused.value.error == "WRONG_AUTH_TYPE"
+
+
+def test_a_failed_install_call_leaves_the_app_uninstalled(server: Server) -> None:
+    with receiver() as target:
+        target.answer = lambda received: 500
+        app_id, client_id, _ = create_app(server, install_url=target.url)
+        failed = server.cli("app", "install", str(app_id), check=False)
+    assert failed.returncode == 1
+    assert "not installed: the install URL answered HTTP 500" in failed.stderr
+    # Nothing secret reaches the operator's terminal on failure.
+    assert target.calls[0].form["AUTH_ID"] not in failed.stdout + failed.stderr
+    listed = [line for line in server.cli("app", "list").stdout.splitlines() if client_id in line]
+    assert listed == [f"{app_id}\t{client_id}\tnot installed\tbasic,crm,placement,user\tSDK app"]
+    refused = server.cli("app", "code", str(app_id), check=False)
+    assert (refused.returncode, refused.stderr.strip()) == (
+        1,
+        f"no installed application {app_id}",
+    )
