@@ -21,7 +21,11 @@ from leadcrm.settings import Settings
 
 # ``/rest/{user}/{code}/`` and the REST v3 form ``/rest/api/{user}/{code}/``, in any case.
 _WEBHOOK_PATH = re.compile(r"(/rest/(?:api/)?\d+/)[^/\s?]+", re.IGNORECASE)
-_AUTH_PARAM = re.compile(r"((?:^|[?&])(?:auth|token)=)[^&\s\"]*", re.IGNORECASE)
+# `auth` on REST calls; the token endpoint's secrets (its GET form puts them in the query).
+_AUTH_PARAM = re.compile(
+    r"((?:^|[?&])(?:auth|token|refresh_token|client_secret|code|access_token)=)[^&\s\"]*",
+    re.IGNORECASE,
+)
 
 
 class RedactSecrets(logging.Filter):

@@ -117,6 +117,12 @@ def test_install_then_work_renew_and_uninstall_with_the_sdk(
     )
     assert other.call_method("user.current")["result"]["ID"] == "1"
 
+    # The token endpoint takes its secrets in the query string; the access log keeps none.
+    log = server.wait_for_log("GET /oauth/token/?")
+    for secret_value in (secret, first_refresh, token.refresh_token, code, form["AUTH_ID"]):
+        assert secret_value not in log
+    assert "client_secret=***" in log
+
     server.cli("app", "uninstall", str(app_id))
     for revoked in (token, other):
         with pytest.raises(BitrixAPIError) as refused:
