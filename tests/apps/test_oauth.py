@@ -6,6 +6,7 @@ error-codes.md, and the system errors expired_token / NO_AUTH_FOUND.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -276,3 +277,31 @@ def test_a_token_of_a_deactivated_user_is_invalid_credentials(api: Api) -> None:
         "error": "INVALID_CREDENTIALS",
         "error_description": "Invalid request credentials",
     }
+
+
+def test_two_presenters_of_one_refresh_token_at_once_get_one_pair(api: Api) -> None:
+    """The spend is one conditional UPDATE: racing presenters (on any number of processes)
+    cannot both win, and the loser's refusal revokes the chain."""
+    app = api.install_app(scopes="crm")
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def present() -> None:
+        barrier.wait()
+        try:
+            with api.runtime.engine.begin() as conn:
+                pair = tokens.redeem(
+                    conn, app_id=app.id, kind=tokens.REFRESH, token=app.refresh_token
+                )
+            outcomes.append(pair)
+        except tokens.GrantRefused:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=present) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(map(type, outcomes), key=str) == sorted([tokens.TokenPair, str], key=str), (
+        outcomes
+    )
