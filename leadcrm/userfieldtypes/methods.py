@@ -27,7 +27,7 @@ def _code(call: Call) -> str:
     if not service.fits(_app(call), code):
         raise RestError(
             "ERROR_ARGUMENT",
-            "Argument 'USER_TYPE_ID' must contain only a-z and 0-9 and make a type code "
+            "Argument 'USER_TYPE_ID' must contain only a-z, 0-9 and _ and make a type code "
             f"of at most {service.MAX_FULL_CODE} characters",
             STATUS,
             extra={"argument": "USER_TYPE_ID"},

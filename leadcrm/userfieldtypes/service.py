@@ -12,9 +12,11 @@ from leadcrm.apps.service import when_uninstalled
 from leadcrm.userfieldtypes.tables import field_types
 from leadcrm.users.service import utcnow
 
-CODE_PATTERN = re.compile(r"[a-z0-9]+")
+# The parameter tables say a-z0-9, but every example (test_type, my_custom_type_2, the
+# overview's phone_data) has an underscore; a client copying them must not be refused.
+CODE_PATTERN = re.compile(r"[a-z0-9_]+")
 MAX_FULL_CODE = 50
-_FULL_CODE = re.compile(r"rest_(\d+)_([a-z0-9]+)")
+_FULL_CODE = re.compile(r"rest_(\d+)_([a-z0-9_]+)")
 
 
 @dataclass(frozen=True, slots=True)
