@@ -35,13 +35,17 @@ def _placement(call: Call, status: int) -> Placement:
 def _label(call: Call, name: str) -> str:
     value = text_argument(call.params, name, status=BIND_STATUS, required=False)
     if len(value) > MAX_LABEL:
-        raise RestError(
-            "ERROR_ARGUMENT",
-            f"The value of an argument '{name}' is too long",
-            BIND_STATUS,
-            extra={"argument": name},
-        )
+        raise _too_long(name)
     return value
+
+
+def _too_long(name: str) -> RestError:
+    return RestError(
+        "ERROR_ARGUMENT",
+        f"The value of an argument '{name}' is too long",
+        BIND_STATUS,
+        extra={"argument": name},
+    )
 
 
 def _user_id(call: Call, status: int) -> int | None:
@@ -69,13 +73,11 @@ def placement_bind(call: Call) -> bool:
         raise RestError("ERROR_PLACEMENT_USER_MODE", "User mode is not available", 200)
     title, description = _label(call, "TITLE"), _label(call, "DESCRIPTION")
     group_name = _label(call, "GROUP_NAME")
-    sent = call.params.get("LANG_ALL")
     languages = service.lang_all(
-        sent if isinstance(sent, Mapping) else None,
-        title=title,
-        description=description,
-        group_name=group_name,
+        call.params.get("LANG_ALL"), title=title, description=description, group_name=group_name
     )
+    if any(len(label) > MAX_LABEL for labels in languages.values() for label in labels.values()):
+        raise _too_long("LANG_ALL")
     options = call.params.get("OPTIONS")
     kept: dict[str, Any] = (
         dict(options) if placement.keeps_options and isinstance(options, Mapping) else {}
@@ -108,7 +110,8 @@ def _first_title(languages: dict[str, dict[str, str]]) -> str:
 def placement_unbind(call: Call) -> dict[str, int]:
     require_admin(call)
     placement = _placement(call, UNBIND_STATUS)
-    handler = handler_url(call.params, status=UNBIND_STATUS, required=False)
+    # Only compared with the bound ones: a handler that could never be bound matches none.
+    handler = text_argument(call.params, "HANDLER", status=UNBIND_STATUS, required=False)
     removed = service.unbind(
         call.conn,
         app_id=_app_id(call),

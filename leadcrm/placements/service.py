@@ -20,17 +20,17 @@ class AlreadyBound(Exception):
 
 
 def lang_all(
-    sent: Mapping[str, Any] | None, *, title: str, description: str, group_name: str
+    sent: object, *, title: str, description: str, group_name: str
 ) -> dict[str, dict[str, str]]:
     """Each language's TITLE, DESCRIPTION and GROUP_NAME; the portal's language if none was sent."""
-    if not sent:
-        return {"en": {"TITLE": title, "DESCRIPTION": description, "GROUP_NAME": group_name}}
+    default = {"en": {"TITLE": title, "DESCRIPTION": description, "GROUP_NAME": group_name}}
     kept: dict[str, dict[str, str]] = {}
-    for language, labels in sent.items():
+    for language, labels in sent.items() if isinstance(sent, Mapping) else ():
         if isinstance(labels, Mapping):
             upper = {str(k).upper(): v for k, v in labels.items()}
             kept[str(language).lower()] = {key: str(upper.get(key) or "") for key in LABELS}
-    return kept
+    # Nothing usable sent (no map, or no language with labels) is as if nothing was sent.
+    return kept or default
 
 
 def bind(

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select, update
 
 from leadcrm.apps import service, tokens
-from leadcrm.apps.tables import apps, tokens as token_table
+from leadcrm.apps.tables import apps
+from leadcrm.apps.tables import tokens as token_table
 from leadcrm.users.service import utcnow
 from tests.support import Api, InstalledApp
 
