@@ -15,13 +15,15 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from leadcrm.apps.oauth import TokenEndpoint
+from leadcrm.events.worker import BackgroundWorker
 from leadcrm.files.views import download_file
 from leadcrm.rest import registry
 from leadcrm.rest.transport import RestEndpoint, unexpected_error
 from leadcrm.runtime import Runtime
 
 
-def create_app(runtime: Runtime) -> Starlette:
+def create_app(runtime: Runtime, *, deliver_events: bool = False) -> Starlette:
+    """``deliver_events``: run an event delivery worker in this process (``serve`` does)."""
     registry.load()
     endpoint = RestEndpoint(runtime)
     tokens = TokenEndpoint(runtime)
@@ -58,7 +60,14 @@ def create_app(runtime: Runtime) -> Starlette:
         # Calls run in the event loop's thread pool. Past a few threads per core, more only
         # contend for the GIL and hold more connections and memory.
         to_thread.current_default_thread_limiter().total_tokens = runtime.settings.threads
-        yield
+        worker = BackgroundWorker(runtime) if deliver_events else None
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
 
     app = Starlette(
         routes=routes,

@@ -26,7 +26,11 @@ webhook_app = typer.Typer(help="Incoming webhooks.", no_args_is_help=True)
 app_app = typer.Typer(help="Local applications (OAuth 2).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(webhook_app, name="webhook")
+outgoing_app = typer.Typer(help="Outgoing webhooks: events posted to a URL.", no_args_is_help=True)
+events_app = typer.Typer(help="Event delivery.", no_args_is_help=True)
 app.add_typer(app_app, name="app")
+webhook_app.add_typer(outgoing_app, name="outgoing")
+app.add_typer(events_app, name="events")
 
 
 def _runtime() -> Runtime:
@@ -265,3 +269,107 @@ def app_code(
             raise typer.Exit(1)
         code = app_tokens.issue_code(conn, app_id=app_id, user_id=user)
     typer.echo(code)
+
+
+@outgoing_app.command("create")
+def outgoing_create(
+    event: Annotated[str, typer.Option(help="Event(s), comma-separated: ONCRMLEADADD,...")],
+    url: Annotated[str, typer.Option(help="The handler URL the events are posted to.")],
+    user: Annotated[int, typer.Option(help="The user it belongs to.")] = 1,
+    title: Annotated[str, typer.Option(help="A name to recognise it by.")] = "",
+) -> None:
+    """Create an outgoing webhook; prints its handler ids, application_token and secrets."""
+    from leadcrm.events import outgoing
+    from leadcrm.events.delivery import allowed_networks
+
+    runtime = _runtime()
+    prepare(runtime)
+    try:
+        with runtime.engine.begin() as conn:
+            made = outgoing.create(
+                conn,
+                events=event.split(","),
+                url=url,
+                user_id=user,
+                title=title,
+                allowed=allowed_networks(runtime),
+            )
+            rows = {r["id"]: r for r in outgoing.listed(conn)}
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    for handler_id in made.ids:
+        row = rows[handler_id]
+        typer.echo(
+            f"handler {handler_id}: {row['event']} -> {url}  signing secret: {row['secret']}"
+        )
+    typer.echo(f"application_token: {made.application_token}")
+
+
+@outgoing_app.command("list")
+def outgoing_list() -> None:
+    """List live outgoing webhooks: id, event, URL, title."""
+    from leadcrm.events import outgoing
+
+    runtime = _runtime()
+    prepare(runtime)
+    with runtime.engine.connect() as conn:
+        for row in outgoing.listed(conn):
+            typer.echo(f"{row['id']}\t{row['event']}\t{row['handler']}\t{row['title']}")
+
+
+@outgoing_app.command("revoke")
+def outgoing_revoke(handler_id: Annotated[int, typer.Argument(help="Handler id.")]) -> None:
+    """Revoke an outgoing webhook: nothing more is posted to it."""
+    from leadcrm.events import outgoing
+
+    runtime = _runtime()
+    prepare(runtime)
+    with runtime.engine.begin() as conn:
+        if not outgoing.revoke(conn, handler_id=handler_id):
+            typer.echo(f"no live outgoing webhook {handler_id}", err=True)
+            raise typer.Exit(1)
+    typer.echo(f"outgoing webhook {handler_id} revoked")
+
+
+@events_app.command("log")
+def events_log(
+    limit: Annotated[int, typer.Option(help="How many attempts, newest first.")] = 50,
+    handler: Annotated[int | None, typer.Option(help="Only this handler's.")] = None,
+) -> None:
+    """Delivery attempts: time, event, handler, attempt, HTTP status or error, duration."""
+    from leadcrm.events import log
+
+    runtime = _runtime()
+    prepare(runtime)
+    with runtime.engine.connect() as conn:
+        for row in log.recent(conn, limit=limit, handler_id=handler):
+            outcome = row["STATUS_CODE"] if row["STATUS_CODE"] is not None else row["ERROR"]
+            typer.echo(
+                f"{row['TIME']}\t{row['EVENT']}\t{row['EVENT_ID']}\thandler {row['HANDLER_ID']}"
+                f"\tattempt {row['ATTEMPT']}\t{outcome}\t{row['DURATION_MS']} ms"
+                f"\t{row['DELIVERY_STATUS']}\t{row['HANDLER']}"
+            )
+
+
+@app.command()
+def worker() -> None:
+    """Deliver events until stopped (SIGTERM/SIGINT). Run any number on PostgreSQL."""
+    import asyncio
+    import signal
+
+    from leadcrm.events.worker import Worker
+
+    runtime = _runtime()
+    prepare(runtime)
+    typer.echo("leadcrm event worker started")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(number, stop.set)
+        await Worker(runtime).run(stop)
+
+    asyncio.run(main())
+    typer.echo("leadcrm event worker stopped")

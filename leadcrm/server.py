@@ -55,7 +55,8 @@ def _log_config() -> dict[str, Any]:
 def app_factory() -> Starlette:
     """Each worker process builds its own engine from the environment."""
     _cap_malloc_arenas()
-    return create_app(Runtime.from_settings(Settings()))
+    settings = Settings()
+    return create_app(Runtime.from_settings(settings), deliver_events=settings.events_worker)
 
 
 MALLOC_ARENAS = 2

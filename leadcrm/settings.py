@@ -26,6 +26,19 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     # Threads that run calls (each with its database connection) in a process.
     threads: int = Field(default=16, ge=1, le=256)
+    # Event delivery. Networks (CIDR) handlers may be in beyond the public internet: private,
+    # loopback and link-local addresses are refused otherwise.
+    events_allow_networks: Annotated[list[str], NoDecode] = []
+    # Retries: exponential from the first delay, capped, with jitter, given up after the last.
+    events_retry_first_seconds: float = Field(default=10.0, gt=0)
+    events_retry_max_delay_seconds: float = Field(default=3600.0, gt=0)
+    events_retry_for_seconds: float = Field(default=86400.0, gt=0)
+    events_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Deliveries one worker sends at once.
+    events_concurrency: int = Field(default=32, ge=1, le=1024)
+    # Whether `serve` runs a delivery worker in each server process.
+    events_worker: bool = True
+
     # Unauthenticated /bench/* endpoints for the benchmark harness (bench/); never in production.
     bench_endpoints: bool = False
 
@@ -35,7 +48,7 @@ class Settings(BaseSettings):
         ZoneInfo(value)
         return value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "events_allow_networks", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

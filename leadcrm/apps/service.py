@@ -128,7 +128,8 @@ def uninstall(conn: Connection, *, app_id: int) -> None:
     conn.execute(
         update(apps)
         .where(apps.c.id == app_id)
-        .values(installed=False, installed_at=None, application_token=None)
+        # The application token stays: ONAPPUNINSTALL, sent after this, carries it.
+        .values(installed=False, installed_at=None)
     )
 
 

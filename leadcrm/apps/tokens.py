@@ -83,6 +83,14 @@ def issue_pair(
     return TokenPair(access, refresh, utcnow() + ACCESS_LIFETIME, user_id)
 
 
+def issue_access(conn: Connection, *, app_id: int, user_id: int) -> tuple[str, datetime]:
+    """An access token alone (for an event's payload), in a grant of its own."""
+    token = _store(
+        conn, kind=ACCESS, app_id=app_id, user_id=user_id, grant_id=secrets.token_hex(16)
+    )
+    return token, utcnow() + ACCESS_LIFETIME
+
+
 def issue_code(conn: Connection, *, app_id: int, user_id: int) -> str:
     """A one-time authorization code that starts a grant of its own."""
     return _store(conn, kind=CODE, app_id=app_id, user_id=user_id, grant_id=secrets.token_hex(16))

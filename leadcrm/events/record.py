@@ -1,4 +1,5 @@
-"""Writing event records: the caller's transaction holds them, so they stand or fall with it."""
+"""Writing event records and their deliveries: the caller's transaction holds them, so they
+stand or fall with the change."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
+from leadcrm.db.bulk import insert_returning_ids
+from leadcrm.events import fanout
 from leadcrm.events.tables import event_records
 from leadcrm.users.service import utcnow
 
@@ -22,7 +25,10 @@ class Change:
 
 def record(conn: Connection, *, changes: Iterable[Change], user_id: int) -> None:
     now = utcnow()
-    rows = [
+    made = list(changes)
+    if not made:
+        return
+    rows: list[dict[str, Any]] = [
         {
             "event": change.event.upper(),
             "entity": change.entity,
@@ -31,7 +37,21 @@ def record(conn: Connection, *, changes: Iterable[Change], user_id: int) -> None
             "created_at": now,
             "fields": dict(change.fields) if change.fields else None,
         }
-        for change in changes
+        for change in made
     ]
-    if rows:
+    listening = fanout.handlers_for(conn, {change.event.upper() for change in made})
+    if not listening:
         conn.execute(insert(event_records), rows)
+        return
+    ids = insert_returning_ids(conn, event_records, rows)
+    for record_id, change in zip(ids, made, strict=True):
+        event = change.event.upper()
+        fanout.deliver(
+            conn,
+            handler_ids=listening.get(event, []),
+            event=event,
+            data={"FIELDS": {"ID": str(change.entity_id), **(change.fields or {})}},
+            user_id=user_id,
+            now=now,
+            record_id=record_id,
+        )

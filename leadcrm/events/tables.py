@@ -1,6 +1,20 @@
-"""The event record: one row per change, the table event delivery reads from."""
+"""The event record (one row per change), the handlers that hear events, their deliveries and
+every attempt to send one."""
 
-from sqlalchemy import JSON, Column, Index, Integer, String, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    text,
+)
 
 from leadcrm.catalogue.kinds import Seconds
 from leadcrm.db.metadata import metadata
@@ -18,5 +32,81 @@ event_records = Table(
     # What the payload's data[FIELDS] carries beyond the ID (a custom field's name).
     Column("fields", JSON(none_as_null=True), nullable=True),
     Index("ix_event_record_event_id", "event", "id"),
+    sqlite_autoincrement=True,
+)
+
+# Who hears an event: an application's handler (event.bind) or an outgoing webhook (app_id
+# NULL, with its own application_token). Offline handlers have no URL.
+event_handlers = Table(
+    "event_handler",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("app_id", Integer, ForeignKey("rest_app.id"), nullable=True),
+    Column("event", String(100), nullable=False),
+    Column("handler", Text, nullable=False, server_default=""),
+    # The user whose token the payload carries; 0: the user who made the change.
+    Column("auth_type", Integer, nullable=False, server_default="0"),
+    # Who bound it: a user who is not an administrator sees and unbinds only their own.
+    Column("user_id", Integer, nullable=False),
+    Column("offline", Boolean, nullable=False, server_default="0"),
+    Column("auth_connector", String(255), nullable=False, server_default=""),
+    Column("options", JSON(none_as_null=True), nullable=True),
+    # Signs every delivery (HMAC-SHA256); leadcrm presents it, so it is kept readable.
+    Column("secret", String(64), nullable=False),
+    # Outgoing webhooks only: the token their payloads carry.
+    Column("application_token", String(64), nullable=True),
+    Column("title", String(255), nullable=False, server_default=""),
+    Column("created_at", DateTime, nullable=False),
+    # event.unbind: no new deliveries; those of changes made while it was bound still go.
+    Column("unbound_at", DateTime, nullable=True),
+    # 410 Gone, a revoked outgoing webhook, an uninstalled app: nothing more is sent.
+    Column("disabled_at", DateTime, nullable=True),
+    Index("ix_event_handler_event", "event"),
+    sqlite_autoincrement=True,
+)
+
+# One event for one handler: created in the transaction of the change, so a handler bound at
+# that moment gets it, and sent (at least once) by a worker after the commit.
+event_deliveries = Table(
+    "event_delivery",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("record_id", Integer, ForeignKey("event_record.id"), nullable=True),
+    Column("handler_id", Integer, ForeignKey("event_handler.id"), nullable=False),
+    # The event, its data and the user, for deliveries without a record (ONAPPTEST).
+    Column("event", String(100), nullable=False),
+    Column("data", JSON(none_as_null=True), nullable=True),
+    Column("user_id", Integer, nullable=False),
+    Column("uid", String(36), nullable=False),  # the X-Leadcrm-Event-Id header
+    Column("status", String(10), nullable=False),  # pending, delivered, failed, disabled
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("due_at", DateTime, nullable=False),
+    # A worker's claim: until then no other worker takes it; a dead worker's claim lapses.
+    Column("leased_until", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+    Index(
+        "ix_event_delivery_due",
+        "due_at",
+        "id",
+        sqlite_where=text("status = 'pending'"),
+        postgresql_where=text("status = 'pending'"),
+    ),
+    Index("ix_event_delivery_handler_id", "handler_id"),
+    sqlite_autoincrement=True,
+)
+
+# Every attempt to send a delivery, kept for `leadcrm events log` and leadcrm.event.log.
+event_attempts = Table(
+    "event_attempt",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("delivery_id", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("error", String(255), nullable=False, server_default=""),
+    Column("duration_ms", Integer, nullable=False),
+    Index("ix_event_attempt_delivery_id", "delivery_id"),
     sqlite_autoincrement=True,
 )

@@ -41,6 +41,7 @@ METHOD_MODULES = (
     "leadcrm.apps.methods",
     "leadcrm.placements.methods",
     "leadcrm.userfieldtypes.methods",
+    "leadcrm.events.methods",
 )
 
 

@@ -1,0 +1,111 @@
+"""The delivery worker: rounds of claim, send, settle, in lanes that overlap their waits.
+
+``make run`` runs one inside the server process (a thread with its own event loop);
+``leadcrm worker`` runs one as a process of its own, any number of them on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+
+import httpx
+
+from leadcrm.db.transactions import transaction
+from leadcrm.events import delivery
+from leadcrm.runtime import Runtime
+
+log = logging.getLogger("leadcrm.events")
+
+IDLE_SECONDS = 0.05
+LANES = 4
+
+
+class Worker:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.tokens = delivery.TokenCache()
+        self.allowed = delivery.allowed_networks(runtime)
+        settings = runtime.settings
+        self.concurrency = settings.events_concurrency
+        self.batch = max(1, settings.events_concurrency // 2)
+        self.timeout = httpx.Timeout(settings.events_timeout_seconds)
+
+    async def round(self, client: httpx.AsyncClient) -> int:
+        """Claim, send and settle one batch; how many were claimed."""
+        claimed = await asyncio.to_thread(self._claim)
+        if not claimed:
+            return 0
+        outcomes = await delivery.send_all(
+            client, claimed, allowed=self.allowed, concurrency=self.concurrency
+        )
+        await asyncio.to_thread(self._settle, claimed, outcomes)
+        return len(claimed)
+
+    def _claim(self) -> list[delivery.Claimed]:
+        with transaction(self.runtime.engine, writes=True) as conn:
+            return delivery.claim(conn, self.runtime, self.tokens, limit=self.batch)
+
+    def _settle(self, claimed: list[delivery.Claimed], outcomes: list[delivery.Outcome]) -> None:
+        with transaction(self.runtime.engine, writes=True) as conn:
+            delivery.settle(conn, self.runtime, claimed, outcomes)
+
+    def client(self) -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=self.concurrency * LANES)
+        # No redirects, no proxies from the environment: the handler's address, only.
+        return httpx.AsyncClient(
+            timeout=self.timeout, limits=limits, follow_redirects=False, trust_env=False
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        async with self.client() as client:
+            await asyncio.gather(*(self._lane(client, stop) for _ in range(LANES)))
+
+    async def _lane(self, client: httpx.AsyncClient, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                busy = await self.round(client)
+            except Exception:
+                log.exception("event delivery round failed")
+                busy = 0
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), IDLE_SECONDS)
+
+    async def drain(self) -> int:
+        """Rounds until nothing is due now; how many were claimed (for tests and tools)."""
+        total = 0
+        async with self.client() as client:
+            while True:
+                claimed = await self.round(client)
+                if not claimed:
+                    return total
+                total += claimed
+
+
+def deliver_due(runtime: Runtime) -> int:
+    """Send everything due now, in this thread; how many deliveries were claimed."""
+    return asyncio.run(Worker(runtime).drain())
+
+
+class BackgroundWorker:
+    """A worker on a thread of its own, for a server process."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._loop = asyncio.new_event_loop()
+        self._stop = asyncio.Event()
+        self._thread = threading.Thread(target=self._main, name="leadcrm-events", daemon=True)
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(Worker(self.runtime).run(self._stop))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=30)
