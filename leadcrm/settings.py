@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     events_retry_max_delay_seconds: float = Field(default=3600.0, gt=0)
     events_retry_for_seconds: float = Field(default=86400.0, gt=0)
     events_timeout_seconds: float = Field(default=10.0, gt=0)
+    # How long a worker's claim on a delivery lasts: past it, a dead worker's deliveries are
+    # sent again. Keep it well above the timeout.
+    events_lease_seconds: float = Field(default=120.0, gt=0)
     # Deliveries one worker sends at once.
     events_concurrency: int = Field(default=32, ge=1, le=1024)
     # Whether `serve` runs a delivery worker in each server process.

@@ -30,7 +30,6 @@ from leadcrm.runtime import Runtime
 from leadcrm.users.service import utcnow
 from leadcrm.users.tables import users
 
-LEASE = timedelta(minutes=2)  # far past any send's timeout
 BODY_CAP = 4096  # bytes of an answer read; never kept whole
 ERROR_CAP = 200
 
@@ -98,7 +97,10 @@ def claim(conn: Connection, runtime: Runtime, tokens: TokenCache, *, limit: int)
         conn.execute(
             update(event_deliveries)
             .where(event_deliveries.c.id.in_(due.scalar_subquery()))
-            .values(leased_until=now + LEASE, attempts=event_deliveries.c.attempts + 1)
+            .values(
+                leased_until=now + timedelta(seconds=runtime.settings.events_lease_seconds),
+                attempts=event_deliveries.c.attempts + 1,
+            )
             .returning(event_deliveries.c.id)
         ).scalars()
     )
