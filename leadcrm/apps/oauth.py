@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from leadcrm.apps import service, tokens
 from leadcrm.apps.portal import portal
+from leadcrm.db.transactions import transaction
 from leadcrm.rest import decoding
 from leadcrm.runtime import Runtime
 
@@ -58,7 +59,9 @@ class TokenEndpoint:
         if not client_id or not client_secret or not presented:
             raise OAuthError("invalid_request", "Invalid request")
         # The refusal of a spent refresh token revokes its grant; that revocation is kept.
-        with self.runtime.engine.begin() as conn:
+        # A writer from the start (SQLite: BEGIN IMMEDIATE, in the writers' queue): a read
+        # that turns into a write could meet another presenter's lock and fail.
+        with transaction(self.runtime.engine, writes=True) as conn:
             app = service.authenticate_client(
                 conn, client_id=client_id, client_secret=client_secret
             )

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from leadcrm.apps.portal import Portal, portal
 from leadcrm.apps.tables import apps
-from leadcrm.apps.tokens import issue_access
+from leadcrm.apps.tokens import issue_access, issue_pair
 from leadcrm.events import payload
 from leadcrm.events.catalog import APP_EVENTS
 from leadcrm.events.safety import Network, parse_networks, resolved_refused
@@ -63,13 +63,20 @@ class Outcome:
 
 
 class TokenCache:
-    """Access tokens for payloads, one per app and user, reused until near their expiry.
+    """Access tokens for payloads, one per app and user, reused until near their expiry; and
+    the portal's description, which never changes.
 
     Held in this worker's memory only: a lost cache costs a new token, nothing else.
     """
 
     def __init__(self) -> None:
         self._tokens: dict[tuple[int, int], tuple[str, datetime]] = {}
+        self._portal: Portal | None = None
+
+    def portal(self, conn: Connection, runtime: Runtime) -> Portal:
+        if self._portal is None:
+            self._portal = portal(conn, runtime.settings)
+        return self._portal
 
     def token(self, conn: Connection, *, app_id: int, user_id: int) -> str:
         kept = self._tokens.get((app_id, user_id))
@@ -118,13 +125,14 @@ def claim(conn: Connection, runtime: Runtime, tokens: TokenCache, *, limit: int)
             apps.c.application_token.label("app_token"),
             apps.c.scopes,
             apps.c.installed,
+            apps.c.installed_by,
         )
         .join(event_handlers, event_handlers.c.id == event_deliveries.c.handler_id)
         .outerjoin(apps, apps.c.id == event_handlers.c.app_id)
         .where(event_deliveries.c.id.in_(ids))
         .order_by(event_deliveries.c.id)
     ).mappings()
-    here = portal(conn, runtime.settings)
+    here = tokens.portal(conn, runtime)
     claimed = []
     for row in rows:
         item = Claimed(
@@ -149,13 +157,24 @@ def claim(conn: Connection, runtime: Runtime, tokens: TokenCache, *, limit: int)
 def _prepare(conn: Connection, item: Claimed, row: Any, here: Portal, tokens: TokenCache) -> None:
     app: payload.AppAuth | None = None
     if row["app_id"] is not None:
-        acting = row["auth_type"] or item.user_id
-        access = None
-        wants_token = item.event not in APP_EVENTS - {"ONAPPTEST"}
-        if row["installed"] and acting and wants_token and _active(conn, acting):
+        acting = row["auth_type"] or item.user_id or row["installed_by"] or 0
+        access, refresh = None, None
+        live = bool(row["installed"] and acting and _active(conn, acting))
+        if live and item.event == "ONOFFLINEEVENT":
+            # The one event (with ONAPPINSTALL) that carries a refresh token: the app reads
+            # its queue later, without a user.
+            pair = issue_pair(conn, app_id=row["app_id"], user_id=acting)
+            access, refresh = pair.access_token, pair.refresh_token
+        elif live and (item.event not in APP_EVENTS or item.event == "ONAPPTEST"):
             access = tokens.token(conn, app_id=row["app_id"], user_id=acting)
         scope = ",".join(s for s in str(row["scopes"] or "").split(",") if s)
-        app = payload.AppAuth(row["app_token"] or "", scope, access)
+        app = payload.AppAuth(
+            row["app_token"] or "",
+            scope,
+            access,
+            refresh_token=refresh,
+            bare=item.event == "ONAPPUNINSTALL",
+        )
     auth = payload.auth_keys(portal=here, app=app, webhook_token=row["webhook_token"] or "")
     item.ts = int(item.created_at.replace(tzinfo=UTC).timestamp())
     item.body = payload.form_body(
@@ -172,10 +191,8 @@ async def send_all(
     claimed: Sequence[Claimed],
     *,
     allowed: Sequence[Network],
-    concurrency: int,
+    gate: asyncio.Semaphore,
 ) -> list[Outcome]:
-    gate = asyncio.Semaphore(concurrency)
-
     async def one(item: Claimed) -> Outcome:
         if item.disabled:
             return Outcome(None, "the handler is disabled", 0)
@@ -190,7 +207,9 @@ async def send(client: httpx.AsyncClient, item: Claimed, *, allowed: Sequence[Ne
     refused = await _refused(item.url, allowed)
     if refused is not None:
         return Outcome(None, refused, 0)
-    headers = payload.headers(uid=item.uid, ts=item.ts, secret=item.secret, body=item.body)
+    # Signed with the moment of sending (the body's ts is that of the change): a receiver
+    # that refuses old timestamps refuses replays, and still takes a late retry.
+    headers = payload.headers(uid=item.uid, ts=int(time.time()), secret=item.secret, body=item.body)
     try:
         async with client.stream("POST", item.url, content=item.body, headers=headers) as answer:
             read = 0
@@ -204,16 +223,17 @@ async def send(client: httpx.AsyncClient, item: Claimed, *, allowed: Sequence[Ne
     return Outcome(status, "" if 200 <= status < 300 else f"HTTP {status}", _ms(started))
 
 
-_resolved: dict[str, tuple[float, str | None]] = {}
+_resolved: dict[tuple[str, tuple[Network, ...]], tuple[float, str | None]] = {}
 
 
 async def _refused(url: str, allowed: Sequence[Network]) -> str | None:
     # Resolved again at most every 30 s per URL, in a thread (getaddrinfo blocks).
-    kept = _resolved.get(url)
+    key = (url, tuple(allowed))
+    kept = _resolved.get(key)
     if kept is not None and kept[0] > time.monotonic():
         return kept[1]
     verdict = await asyncio.to_thread(resolved_refused, url, allowed)
-    _resolved[url] = (time.monotonic() + 30.0, verdict)
+    _resolved[key] = (time.monotonic() + 30.0, verdict)
     return verdict
 
 

@@ -50,10 +50,14 @@ def _offline(call: Call) -> bool:
     return kind == "offline"
 
 
-def _auth_type(call: Call) -> int | None:
+def _auth_type(call: Call, *, empty: int | None = None) -> int | None:
+    """``auth_type``: None when not sent; ``empty`` when sent empty (event.unbind reads that
+    as 0, "the handlers bound without auth_type", as its page says)."""
+    if "auth_type" not in call.params:
+        return None
     raw = call.params.get("auth_type")
     if raw is None or raw == "":
-        return None
+        return empty
     text = str(raw).strip()
     if isinstance(raw, bool) or not (text.isascii() and text.isdigit()):
         raise RestError(
@@ -117,7 +121,7 @@ def event_bind(call: Call) -> bool:
 @method("event.unbind", scope="basic", writes=True, app_only=True)
 def event_unbind(call: Call) -> dict[str, int]:
     offline = _offline(call)
-    auth_type = _auth_type(call)
+    auth_type = _auth_type(call, empty=0)
     admin = call.principal.is_admin
     if offline and not admin:
         raise _denied("Offline events unbinding")

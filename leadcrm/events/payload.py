@@ -2,8 +2,9 @@
 
 ``X-Leadcrm-Event-Id`` is the delivery's own id (the same on every retry), and
 ``X-Leadcrm-Signature`` is ``sha256=`` HMAC-SHA256 with the handler's secret over
-``{X-Leadcrm-Timestamp}.{body}``: a receiver that checks it knows the body came from leadcrm,
-unchanged and recently, which ``auth[application_token]`` (sent inside the body) cannot tell.
+``{X-Leadcrm-Timestamp}.{body}``, the timestamp being the moment of sending: a receiver that
+checks it knows the body came from leadcrm, unchanged and recently, which
+``auth[application_token]`` (sent inside the body) cannot tell.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class AppAuth:
     application_token: str
     scope: str
     access_token: str | None
+    refresh_token: str | None = None
+    # ONAPPUNINSTALL: only where to find the portal, and the application token.
+    bare: bool = False
 
 
 def flatten(prefix: str, value: Any, into: list[tuple[str, str]]) -> None:
@@ -49,6 +53,14 @@ def auth_keys(*, portal: Portal, app: AppAuth | None, webhook_token: str) -> dic
             "member_id": portal.member_id,
             "application_token": webhook_token,
         }
+    if app.bare:
+        return {
+            "domain": portal.domain,
+            "server_endpoint": portal.rest_endpoint,
+            "client_endpoint": portal.rest_endpoint,
+            "member_id": portal.member_id,
+            "application_token": app.application_token,
+        }
     keys: dict[str, str] = {}
     if app.access_token is not None:
         keys.update(access_token=app.access_token, expires_in="3600", scope=app.scope)
@@ -58,8 +70,10 @@ def auth_keys(*, portal: Portal, app: AppAuth | None, webhook_token: str) -> dic
         status="L",
         client_endpoint=portal.rest_endpoint,
         member_id=portal.member_id,
-        application_token=app.application_token,
     )
+    if app.refresh_token is not None:
+        keys["refresh_token"] = app.refresh_token
+    keys["application_token"] = app.application_token
     return keys
 
 

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, insert
 
 from leadcrm.db.bulk import insert_returning_ids
-from leadcrm.events import fanout
+from leadcrm.events import fanout, offline
 from leadcrm.events.tables import event_records
+from leadcrm.rest.dispatch import AUTH_CONNECTOR
 from leadcrm.users.service import utcnow
 
 
@@ -42,16 +43,17 @@ def record(conn: Connection, *, changes: Iterable[Change], user_id: int) -> None
     listening = fanout.handlers_for(conn, {change.event.upper() for change in made})
     if not listening:
         conn.execute(insert(event_records), rows)
-        return
-    ids = insert_returning_ids(conn, event_records, rows)
-    for record_id, change in zip(ids, made, strict=True):
-        event = change.event.upper()
-        fanout.deliver(
-            conn,
-            handler_ids=listening.get(event, []),
-            event=event,
-            data={"FIELDS": {"ID": str(change.entity_id), **(change.fields or {})}},
-            user_id=user_id,
-            now=now,
-            record_id=record_id,
-        )
+    else:
+        ids = insert_returning_ids(conn, event_records, rows)
+        for record_id, change in zip(ids, made, strict=True):
+            event = change.event.upper()
+            fanout.deliver(
+                conn,
+                handler_ids=listening.get(event, []),
+                event=event,
+                data={"FIELDS": {"ID": str(change.entity_id), **(change.fields or {})}},
+                user_id=user_id,
+                now=now,
+                record_id=record_id,
+            )
+    offline.queue(conn, rows, user_id=user_id, now=now, auth_connector=AUTH_CONNECTOR.get())

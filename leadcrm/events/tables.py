@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 
@@ -109,4 +110,58 @@ event_attempts = Table(
     Column("duration_ms", Integer, nullable=False),
     Index("ix_event_attempt_delivery_id", "delivery_id"),
     sqlite_autoincrement=True,
+)
+
+# The offline queue (event.offline.*): per application and auth_connector queue ('' for none),
+# one row per event and object holding that object's latest change. A change of an object
+# already queued updates its row: a new time and data, and its reservation (process_id) and
+# error mark are dropped, so the new change is read again. event.offline.get with clear=0
+# reserves rows under a process_id until event.offline.clear deletes them, or 30 days pass.
+event_offline = Table(
+    "event_offline",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("app_id", Integer, ForeignKey("rest_app.id"), nullable=False),
+    Column("connector", String(255), nullable=False, server_default=""),
+    Column("event_name", String(100), nullable=False),
+    # The object's key: its id as a string ("12").
+    Column("message_id", String(100), nullable=False),
+    Column("event_data", JSON(none_as_null=True), nullable=True),
+    Column("event_additional", JSON(none_as_null=True), nullable=True),
+    Column("timestamp_x", Seconds(), nullable=False),
+    Column("process_id", String(32), nullable=True),
+    Column("reserved_at", DateTime, nullable=True),
+    Column("error", Boolean, nullable=False, server_default="0"),
+    UniqueConstraint(
+        "app_id", "connector", "event_name", "message_id", name="uq_event_offline_message"
+    ),
+    Index("ix_event_offline_queue", "app_id", "connector", "process_id", "timestamp_x"),
+    Index("ix_event_offline_process_id", "process_id"),
+    sqlite_autoincrement=True,
+)
+
+# The process ids event.offline.get has issued (clear=0), until event.offline.clear empties
+# their batch or 30 days pass: a process id that is not here is unknown.
+event_offline_processes = Table(
+    "event_offline_process",
+    metadata,
+    Column("process_id", String(32), primary_key=True),
+    Column("app_id", Integer, ForeignKey("rest_app.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_event_offline_process_app_id", "app_id", "created_at"),
+)
+
+# When each ONOFFLINEEVENT handler was last notified: minTimeout's throttle, kept in the
+# database so that every process serving the portal honours it.
+event_offline_notices = Table(
+    "event_offline_notice",
+    metadata,
+    Column(
+        "handler_id",
+        Integer,
+        ForeignKey("event_handler.id"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("notified_at", DateTime, nullable=False),
 )

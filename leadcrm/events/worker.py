@@ -30,7 +30,9 @@ class Worker:
         self.allowed = delivery.allowed_networks(runtime)
         settings = runtime.settings
         self.concurrency = settings.events_concurrency
-        self.batch = max(1, settings.events_concurrency // 2)
+        # Each lane claims and sends its share of the worker's concurrency at a time.
+        self.batch = max(1, self.concurrency // LANES)
+        self.gate = asyncio.Semaphore(self.concurrency)
         self.timeout = httpx.Timeout(settings.events_timeout_seconds)
 
     async def round(self, client: httpx.AsyncClient) -> int:
@@ -38,9 +40,7 @@ class Worker:
         claimed = await asyncio.to_thread(self._claim)
         if not claimed:
             return 0
-        outcomes = await delivery.send_all(
-            client, claimed, allowed=self.allowed, concurrency=self.concurrency
-        )
+        outcomes = await delivery.send_all(client, claimed, allowed=self.allowed, gate=self.gate)
         await asyncio.to_thread(self._settle, claimed, outcomes)
         return len(claimed)
 
@@ -53,17 +53,22 @@ class Worker:
             delivery.settle(conn, self.runtime, claimed, outcomes)
 
     def client(self) -> httpx.AsyncClient:
-        limits = httpx.Limits(max_connections=self.concurrency * LANES)
+        limits = httpx.Limits(max_connections=self.batch)
         # No redirects, no proxies from the environment: the handler's address, only.
         return httpx.AsyncClient(
             timeout=self.timeout, limits=limits, follow_redirects=False, trust_env=False
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        async with self.client() as client:
-            await asyncio.gather(*(self._lane(client, stop) for _ in range(LANES)))
+        # A connection pool per lane: httpcore's pool does work in the square of its size on
+        # every request, so several small pools beat one large one.
+        await asyncio.gather(*(self._lane(stop) for _ in range(LANES)))
 
-    async def _lane(self, client: httpx.AsyncClient, stop: asyncio.Event) -> None:
+    async def _lane(self, stop: asyncio.Event) -> None:
+        async with self.client() as client:
+            await self._rounds(client, stop)
+
+    async def _rounds(self, client: httpx.AsyncClient, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
                 busy = await self.round(client)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,20 @@ log = logging.getLogger("leadcrm.rest")
 
 # Finds the caller from the request's credentials, reading the database on the call's connection.
 Authenticate = Callable[[Connection], Principal]
+
+# The `auth_connector` parameter of the call being run (offline events' source key, '' for
+# none). Any method may carry it: the changes it makes are then kept out of that connector's
+# offline queue (leadcrm.events.offline reads it when a change is recorded). `execute` sets it
+# around the handler; a batch command that carries none runs under its batch's. The parameter
+# stays in the call's params: event.bind and event.offline.* read it as their own argument.
+AUTH_CONNECTOR: ContextVar[str] = ContextVar("auth_connector", default="")
+
+
+def _auth_connector(params: Params) -> str | None:
+    value = params.get("auth_connector")
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return str(value).strip()
+    return None
 
 
 @dataclass(slots=True)
@@ -73,6 +88,8 @@ def execute(
     """Run one call; ``within`` runs it in a savepoint of that connection's transaction."""
     started = time.perf_counter()
     caller = _Caller(who)
+    connector = _auth_connector(params)
+    carried = AUTH_CONNECTOR.set(connector) if connector is not None else None
     try:
         result = _run(runtime, name, params, caller, within)
     except RestError as error:
@@ -89,6 +106,9 @@ def execute(
             outcome = Outcome(items, result.total, result.next)
         else:
             outcome = Outcome(result)
+    finally:
+        if carried is not None:
+            AUTH_CONNECTOR.reset(carried)
     outcome.processing = time.perf_counter() - started
     outcome.principal = caller.principal
     return outcome
@@ -111,7 +131,8 @@ def prepare_many(
     """The database-free half of a bulk run, done before its transaction begins, so that
     SQLite's single writer holds its lock for the writing only. None: run them one by one."""
     handler = registry.find_bulk(name)
-    if handler is None:
+    # A call carrying its own auth_connector runs alone, under it (see AUTH_CONNECTOR).
+    if handler is None or any(_auth_connector(params) is not None for params in calls):
         return None
     started = time.perf_counter()
     try:

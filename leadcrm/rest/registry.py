@@ -42,6 +42,7 @@ METHOD_MODULES = (
     "leadcrm.placements.methods",
     "leadcrm.userfieldtypes.methods",
     "leadcrm.events.methods",
+    "leadcrm.events.offline_methods",
 )
 
 

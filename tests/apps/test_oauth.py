@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from leadcrm.apps import service, tokens
 from leadcrm.apps.tables import apps
 from leadcrm.apps.tables import tokens as token_table
+from leadcrm.db.transactions import transaction
 from leadcrm.users.service import utcnow
 from tests.support import Api, InstalledApp
 
@@ -290,7 +291,7 @@ def test_two_presenters_of_one_refresh_token_at_once_get_one_pair(api: Api) -> N
     def present() -> None:
         barrier.wait()
         try:
-            with api.runtime.engine.begin() as conn:
+            with transaction(api.runtime.engine, writes=True) as conn:
                 pair = tokens.redeem(
                     conn, app_id=app.id, kind=tokens.REFRESH, token=app.refresh_token
                 )
