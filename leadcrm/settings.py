@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     # sent again. Keep it well above the timeout.
     events_lease_seconds: float = Field(default=120.0, gt=0)
     # Deliveries one worker sends at once.
-    events_concurrency: int = Field(default=32, ge=1, le=1024)
+    events_concurrency: int = Field(default=64, ge=1, le=1024)
     # Whether `serve` runs a delivery worker in each server process.
     events_worker: bool = True
 

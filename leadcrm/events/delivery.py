@@ -187,17 +187,21 @@ def _active(conn: Connection, user_id: int) -> bool:
 
 
 async def send_all(
-    client: httpx.AsyncClient,
+    clients: asyncio.Queue[httpx.AsyncClient],
     claimed: Sequence[Claimed],
     *,
     allowed: Sequence[Network],
-    gate: asyncio.Semaphore,
 ) -> list[Outcome]:
+    """Send each item on a client taken from ``clients``: as many at once as there are."""
+
     async def one(item: Claimed) -> Outcome:
         if item.disabled:
             return Outcome(None, "the handler is disabled", 0)
-        async with gate:
+        client = await clients.get()
+        try:
             return await send(client, item, allowed=allowed)
+        finally:
+            clients.put_nowait(client)
 
     return list(await asyncio.gather(*(one(item) for item in claimed)))
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections.abc import AsyncIterator
 
 import httpx
 
@@ -30,17 +31,16 @@ class Worker:
         self.allowed = delivery.allowed_networks(runtime)
         settings = runtime.settings
         self.concurrency = settings.events_concurrency
-        # Each lane claims and sends its share of the worker's concurrency at a time.
+        # Each lane claims a share of the worker's concurrency at a time.
         self.batch = max(1, self.concurrency // LANES)
-        self.gate = asyncio.Semaphore(self.concurrency)
         self.timeout = httpx.Timeout(settings.events_timeout_seconds)
 
-    async def round(self, client: httpx.AsyncClient) -> int:
+    async def round(self, clients: asyncio.Queue[httpx.AsyncClient]) -> int:
         """Claim, send and settle one batch; how many were claimed."""
         claimed = await asyncio.to_thread(self._claim)
         if not claimed:
             return 0
-        outcomes = await delivery.send_all(client, claimed, allowed=self.allowed, gate=self.gate)
+        outcomes = await delivery.send_all(clients, claimed, allowed=self.allowed)
         await asyncio.to_thread(self._settle, claimed, outcomes)
         return len(claimed)
 
@@ -52,26 +52,36 @@ class Worker:
         with transaction(self.runtime.engine, writes=True) as conn:
             delivery.settle(conn, self.runtime, claimed, outcomes)
 
-    def client(self) -> httpx.AsyncClient:
-        limits = httpx.Limits(max_connections=self.batch)
-        # No redirects, no proxies from the environment: the handler's address, only.
-        return httpx.AsyncClient(
-            timeout=self.timeout, limits=limits, follow_redirects=False, trust_env=False
-        )
+    @contextlib.asynccontextmanager
+    async def clients(self) -> AsyncIterator[asyncio.Queue[httpx.AsyncClient]]:
+        """``concurrency`` clients of one connection each, lent out one request at a time.
+
+        One client per connection rather than one pool: httpcore's pool checks every one of
+        its connections on every request, which at a few dozen costs more than the sending.
+        """
+        idle: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
+        trusted = httpx.create_ssl_context()  # one trust store read, shared by all
+        async with contextlib.AsyncExitStack() as stack:
+            for _ in range(self.concurrency):
+                # No redirects, no proxies from the environment: the handler's address only.
+                client = httpx.AsyncClient(
+                    timeout=self.timeout,
+                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                    follow_redirects=False,
+                    trust_env=False,
+                    verify=trusted,
+                )
+                idle.put_nowait(await stack.enter_async_context(client))
+            yield idle
 
     async def run(self, stop: asyncio.Event) -> None:
-        # A connection pool per lane: httpcore's pool does work in the square of its size on
-        # every request, so several small pools beat one large one.
-        await asyncio.gather(*(self._lane(stop) for _ in range(LANES)))
+        async with self.clients() as idle:
+            await asyncio.gather(*(self._lane(idle, stop) for _ in range(LANES)))
 
-    async def _lane(self, stop: asyncio.Event) -> None:
-        async with self.client() as client:
-            await self._rounds(client, stop)
-
-    async def _rounds(self, client: httpx.AsyncClient, stop: asyncio.Event) -> None:
+    async def _lane(self, clients: asyncio.Queue[httpx.AsyncClient], stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                busy = await self.round(client)
+                busy = await self.round(clients)
             except Exception:
                 log.exception("event delivery round failed")
                 busy = 0
@@ -82,9 +92,9 @@ class Worker:
     async def drain(self) -> int:
         """Rounds until nothing is due now; how many were claimed (for tests and tools)."""
         total = 0
-        async with self.client() as client:
+        async with self.clients() as idle:
             while True:
-                claimed = await self.round(client)
+                claimed = await self.round(idle)
                 if not claimed:
                     return total
                 total += claimed
