@@ -120,6 +120,8 @@ def server_env(var_dir: Path, port: int, database_url: str | None) -> dict[str, 
     env.update(
         LEADCRM_VAR_DIR=str(var_dir),
         LEADCRM_PUBLIC_URL=f"https://localhost:{port}",
+        # Event handlers in the tests listen on loopback, which production refuses.
+        LEADCRM_EVENTS_ALLOW_NETWORKS="127.0.0.0/8",
         PYTHONUNBUFFERED="1",
     )
     if database_url is not None:

@@ -10,6 +10,7 @@ application needs, and is made here the way such a client would make it.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -159,3 +160,38 @@ def test_a_failed_install_call_leaves_the_app_uninstalled(server: Server) -> Non
         1,
         f"no installed application {app_id}",
     )
+
+
+def wait_for_calls(target: Any, count: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while len(target.calls) < count:
+        if time.monotonic() > deadline:
+            pytest.fail(f"{len(target.calls)} of {count} events arrived")
+        time.sleep(0.05)
+
+
+def test_the_servers_own_worker_delivers_to_an_outgoing_webhook(server: Server) -> None:
+    """`serve` runs a delivery worker in its process: no separate worker is needed."""
+    with receiver() as target:
+        made = server.cli(
+            "webhook", "outgoing", "create", "--event", "ONCRMLEADADD", "--url", target.url
+        ).stdout
+        handler_id = re.search(r"^handler (\d+):", made, re.M).group(1)  # type: ignore[union-attr]
+        token = re.search(r"^application_token: (\S+)$", made, re.M).group(1)  # type: ignore[union-attr]
+        with server.http() as http:
+            added = http.post(
+                server.admin_webhook + "crm.lead.add", json={"fields": {"TITLE": "Heard"}}
+            ).json()["result"]
+            wait_for_calls(target, 1)
+            form = target.calls[0].form
+            assert (form["event"], form["data[FIELDS][ID]"]) == ("ONCRMLEADADD", str(added))
+            assert form["event_handler_id"] == handler_id
+            assert form["auth[application_token]"] == token
+            assert "auth[access_token]" not in form
+            log = server.cli("events", "log", "--handler", handler_id).stdout
+            assert target.calls[0].headers["X-Leadcrm-Event-Id"] in log
+            assert "\t200\t" in log
+            server.cli("webhook", "outgoing", "revoke", handler_id)
+            http.post(server.admin_webhook + "crm.lead.add", json={"fields": {"TITLE": "Unheard"}})
+            time.sleep(1.0)
+    assert len(target.calls) == 1

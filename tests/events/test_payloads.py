@@ -790,3 +790,46 @@ def test_an_uninstalled_app_gets_no_more_events(api: Api) -> None:
     assert [hit.path for hit in target.hits] == ["/uninstall"]
     statuses = {d["event"]: d["status"] for d in deliveries(api)}
     assert statuses == {"ONCRMLEADADD": "disabled", "ONAPPUNINSTALL": "delivered"}
+
+
+OFFLINE_NOTICE_AUTH_KEYS = [
+    "access_token",
+    "expires_in",
+    "scope",
+    "domain",
+    "server_endpoint",
+    "status",
+    "client_endpoint",
+    "member_id",
+    "refresh_token",
+    "application_token",
+]
+
+
+def test_onofflineevent_carries_a_refresh_token(api: Api) -> None:
+    """on-offline-event.md: no data, and an auth with refresh_token, for reading the queue
+    later without a user."""
+    app = api.install_app(scopes="crm")
+    with listening() as target:
+        bind(app.api, "ONCRMLEADADD", "", event_type="offline")
+        bind(app.api, "ONOFFLINEEVENT", target.url())
+        api.call("crm.lead.add", {"fields": {"TITLE": "Queued"}})
+        deliver_due(api.runtime)
+    hit = only(target)
+    assert hit.form["event"] == "ONOFFLINEEVENT"
+    assert hit.keys("data") == []
+    assert hit.keys("auth") == OFFLINE_NOTICE_AUTH_KEYS
+    assert hit.form["auth[application_token]"] == app.application_token
+    renewed = api.client.get(
+        "/oauth/token/",
+        params={
+            "grant_type": "refresh_token",
+            "client_id": app.client_id,
+            "client_secret": app.client_secret,
+            "refresh_token": hit.form["auth[refresh_token]"],
+        },
+    )
+    assert renewed.status_code == 200
+    reader = api.with_token(renewed.json()["access_token"])
+    events = reader.call("event.offline.get")["events"]
+    assert [e["EVENT_NAME"] for e in events] == ["ONCRMLEADADD"]
