@@ -195,3 +195,21 @@ def event_log(call: Call) -> list[dict[str, Any]]:
         limit=min(int(limit), 500) if limit.isdigit() else 50,
         handler_id=int(h) if (h := _text(call.params, "handler_id")).isdigit() else None,
     )
+
+
+@method("leadcrm.event.secrets", scope="basic", app_only=True)
+def event_secrets(call: Call) -> list[dict[str, Any]]:
+    """The signing secret of each of the app's live handlers (leadcrm's own method, for
+    administrators): the key of ``X-Leadcrm-Signature``."""
+    if not call.principal.is_admin:
+        raise RestError("ACCESS_DENIED", "Access denied!", 403)
+    return [
+        {
+            "event_handler_id": row["id"],
+            "event": row["event"],
+            "handler": row["handler"],
+            "secret": row["secret"],
+        }
+        for row in handlers.bound(call.conn, app_id=_app_id(call))
+        if not row["offline"]
+    ]

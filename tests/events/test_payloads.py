@@ -833,3 +833,20 @@ def test_onofflineevent_carries_a_refresh_token(api: Api) -> None:
     reader = api.with_token(renewed.json()["access_token"])
     events = reader.call("event.offline.get")["events"]
     assert [e["EVENT_NAME"] for e in events] == ["ONCRMLEADADD"]
+
+
+def test_an_app_reads_its_signing_secrets_and_verifies_a_delivery(api: Api) -> None:
+    app = api.install_app(scopes="crm")
+    with listening() as target:
+        bind(app.api, "ONCRMLEADADD", target.url())
+        (entry,) = app.api.call("leadcrm.event.secrets")
+        assert set(entry) == {"event_handler_id", "event", "handler", "secret"}
+        api.call("crm.lead.add", {"fields": {"TITLE": "Signed"}})
+        deliver_due(api.runtime)
+    hit = only(target)
+    assert int(hit.form["event_handler_id"]) == entry["event_handler_id"]
+    stamp = hit.headers["x-leadcrm-timestamp"].encode()
+    mac = hmac.new(entry["secret"].encode(), stamp + b"." + hit.body, hashlib.sha256)
+    assert hit.headers["x-leadcrm-signature"] == "sha256=" + mac.hexdigest()
+    # Webhooks have no app context; other users of the app are not administrators.
+    assert api.error("leadcrm.event.secrets")[0] == 403
