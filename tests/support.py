@@ -10,6 +10,7 @@ import httpx
 from starlette.testclient import TestClient
 
 from leadcrm.apps.service import create_app, install
+from leadcrm.apps.tokens import issue_pair
 from leadcrm.runtime import Runtime
 from leadcrm.users.service import create_user
 from leadcrm.webhooks.service import create_webhook
@@ -117,6 +118,31 @@ class Api:
                 user_id = create_user(conn, name=name, zone=self.runtime.zone)
             _, code = create_webhook(conn, user_id=user_id, scopes=scopes)
         return user_id, f"/rest/{user_id}/{code}/"
+
+
+# Error bodies the application methods share.
+WRONG_AUTH = {
+    "error": "WRONG_AUTH_TYPE",
+    "error_description": "Current authorization type is denied for this method "
+    "Application context required",
+}
+OUT_OF_SCOPE = {
+    "error": "insufficient_scope",
+    "error_description": "The request requires higher privileges than provided by the access token",
+}
+ACCESS_DENIED = {"error": "ACCESS_DENIED", "error_description": "Access denied!"}
+UNSUPPORTED_PROTOCOL = {
+    "error": "ERROR_UNSUPPORTED_PROTOCOL",
+    "error_description": "Unsupported event handler protocol",
+}
+
+
+def token_for(api: Api, app_id: int, *, admin: bool) -> Api:
+    """A new user (an administrator or not) calling through the app with a token of their own."""
+    with api.runtime.engine.begin() as conn:
+        user_id = create_user(conn, name="Worker", zone=api.runtime.zone, is_admin=admin)
+        pair = issue_pair(conn, app_id=app_id, user_id=user_id)
+    return api.with_token(pair.access_token)
 
 
 @dataclass

@@ -5,19 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from leadcrm.apps import tokens
-from leadcrm.users.service import create_user
-from tests.support import Api
+from tests.support import OUT_OF_SCOPE, WRONG_AUTH, Api, token_for
 
-WRONG_AUTH = {
-    "error": "WRONG_AUTH_TYPE",
-    "error_description": "Current authorization type is denied for this method "
-    "Application context required",
-}
-OUT_OF_SCOPE = {
-    "error": "insufficient_scope",
-    "error_description": "The request requires higher privileges than provided by the access token",
-}
 APP_ONLY = [
     "placement.bind",
     "placement.unbind",
@@ -28,13 +17,6 @@ APP_ONLY = [
     "userfieldtype.list",
     "userfieldtype.delete",
 ]
-
-
-def token_for(api: Api, app_id: int, *, admin: bool) -> Api:
-    with api.runtime.engine.begin() as conn:
-        user_id = create_user(conn, name="Worker", zone=api.runtime.zone, is_admin=admin)
-        pair = tokens.issue_pair(conn, app_id=app_id, user_id=user_id)
-    return api.with_token(pair.access_token)
 
 
 def test_a_call_runs_as_the_token_user(api: Api) -> None:

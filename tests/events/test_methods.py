@@ -23,24 +23,15 @@ from leadcrm.events.tables import event_deliveries, event_handlers
 from leadcrm.events.worker import deliver_due
 from leadcrm.users.service import create_user
 from tests.apps.receiver import receiver
-from tests.support import Api, InstalledApp
+from tests.support import UNSUPPORTED_PROTOCOL, WRONG_AUTH, Api, InstalledApp
 
 HANDLER = "https://www.my-domain.com/handler/"
 OTHER = "https://www.my-domain.com/other/"
 
-WRONG_AUTH = {
-    "error": "WRONG_AUTH_TYPE",
-    "error_description": "Current authorization type is denied for this method "
-    "Application context required",
-}
 EVENT_NOT_FOUND = {"error": "ERROR_EVENT_NOT_FOUND", "error_description": "Event not found"}
 ALREADY_EXISTS = {
     "error": "ERROR_HANDLER_ALREADY_EXIST",
     "error_description": "Handler already exists!",
-}
-UNSUPPORTED_PROTOCOL = {
-    "error": "ERROR_UNSUPPORTED_PROTOCOL",
-    "error_description": "Unsupported event handler protocol",
 }
 WRONG_HANDLER_URL = {
     "error": "ERROR_WRONG_HANDLER_URL",

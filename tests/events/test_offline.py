@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select, true, update
 
-from leadcrm.apps import tokens
 from leadcrm.apps.service import uninstall
 from leadcrm.db.transactions import transaction
 from leadcrm.events import offline
@@ -33,20 +32,14 @@ from leadcrm.events.tables import (
     event_offline_processes,
     event_records,
 )
-from leadcrm.users.service import create_user, utcnow
-from tests.support import Api, InstalledApp
+from leadcrm.users.service import utcnow
+from tests.support import ACCESS_DENIED, WRONG_AUTH, Api, InstalledApp, token_for
 
 HANDLER = "https://www.my-domain.com/handler/"
-ACCESS_DENIED = {"error": "ACCESS_DENIED", "error_description": "Access denied!"}
 BIND_DENIED = {
     "error": "ACCESS_DENIED",
     "error_description": "Access denied! Offline events binding requires administrator "
     "access rights",
-}
-WRONG_AUTH = {
-    "error": "WRONG_AUTH_TYPE",
-    "error_description": "Current authorization type is denied for this method "
-    "Application context required",
 }
 UNKNOWN_PROCESS = {"error": "ERROR_PROCESS_NOT_FOUND", "error_description": "Process not found"}
 NO_PROCESS = {
@@ -61,13 +54,6 @@ GET_KEYS = ["ID", "TIMESTAMP_X", "EVENT_NAME", "EVENT_DATA", "EVENT_ADDITIONAL",
 @pytest.fixture
 def app(api: Api) -> InstalledApp:
     return api.install_app(scopes="crm")
-
-
-def token_for(api: Api, app_id: int, *, admin: bool) -> Api:
-    with api.runtime.engine.begin() as conn:
-        user_id = create_user(conn, name="Worker", zone=api.runtime.zone, is_admin=admin)
-        pair = tokens.issue_pair(conn, app_id=app_id, user_id=user_id)
-    return api.with_token(pair.access_token)
 
 
 def bind_offline(client: Api, event: str = "ONCRMLEADADD", connector: str = "") -> None:

@@ -17,11 +17,17 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import select
 
-from leadcrm.apps import tokens
 from leadcrm.apps.service import uninstall
 from leadcrm.placements.tables import placements
-from leadcrm.users.service import create_user
-from tests.support import Api, InstalledApp
+from tests.support import (
+    ACCESS_DENIED,
+    OUT_OF_SCOPE,
+    UNSUPPORTED_PROTOCOL,
+    WRONG_AUTH,
+    Api,
+    InstalledApp,
+    token_for,
+)
 
 METHODS = ["placement.bind", "placement.unbind", "placement.get", "placement.list"]
 # The lead's placements, in the order leadcrm/placements/codes.py declares them.
@@ -39,24 +45,10 @@ HANDLER = "https://app.example.com/placement/"
 OTHER_HANDLER = "https://app.example.com/other/"
 GET_KEYS = {"placement", "userId", "handler", "options", "title", "description", "langAll"}
 
-WRONG_AUTH = {
-    "error": "WRONG_AUTH_TYPE",
-    "error_description": "Current authorization type is denied for this method "
-    "Application context required",
-}
-OUT_OF_SCOPE = {
-    "error": "insufficient_scope",
-    "error_description": "The request requires higher privileges than provided by the access token",
-}
-ACCESS_DENIED = {"error": "ACCESS_DENIED", "error_description": "Access denied!"}
 NOT_FOUND = {"error": "ERROR_PLACEMENT_NOT_FOUND", "error_description": "Placement not found"}
 USER_MODE = {
     "error": "ERROR_PLACEMENT_USER_MODE",
     "error_description": "User mode is not available",
-}
-UNSUPPORTED_PROTOCOL = {
-    "error": "ERROR_UNSUPPORTED_PROTOCOL",
-    "error_description": "Unsupported event handler protocol",
 }
 WRONG_URL = {"error": "ERROR_WRONG_HANDLER_URL", "error_description": "Wrong handler URL"}
 ALREADY_BOUND = {
@@ -192,14 +184,6 @@ def assert_refused(
     assert caller.error(method, params) == (status, body)
     assert stored(api) == rows
     assert [handlers(app) for app in apps] == seen
-
-
-def worker_token(api: Api, app_id: int) -> Api:
-    """A token of the app for a new user who is not an administrator."""
-    with api.runtime.engine.begin() as conn:
-        user_id = create_user(conn, name="Worker", zone=api.runtime.zone, is_admin=False)
-        pair = tokens.issue_pair(conn, app_id=app_id, user_id=user_id)
-    return api.with_token(pair.access_token)
 
 
 # -- placement.bind and placement.get -------------------------------------------------------------
@@ -633,7 +617,7 @@ def test_a_webhook_gets_wrong_auth_type(api: Api, name: str) -> None:
 def test_a_user_who_is_not_an_administrator_is_denied(api: Api, name: str) -> None:
     app = app_on(api)
     bind(app, "CRM_LEAD_DETAIL_TAB")
-    worker = worker_token(api, app.id)
+    worker = token_for(api, app.id, admin=False)
     params = {"PLACEMENT": "CRM_LEAD_DETAIL_TAB", "HANDLER": OTHER_HANDLER}
     assert_refused(api, worker, name, params, 403, ACCESS_DENIED, app)
     if name == "placement.unbind":
@@ -644,7 +628,7 @@ def test_a_user_who_is_not_an_administrator_is_denied(api: Api, name: str) -> No
 
 def test_a_user_who_is_not_an_administrator_may_list(api: Api) -> None:
     app = app_on(api)
-    worker = worker_token(api, app.id)
+    worker = token_for(api, app.id, admin=False)
     assert answer(worker, "placement.list") == {"result": LEAD_CODES}
     assert answer(worker, "placement.list", {"SCOPE": "task"}) == {"result": []}
 

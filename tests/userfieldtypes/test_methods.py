@@ -17,14 +17,20 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from leadcrm.apps import tokens
 from leadcrm.apps.service import uninstall
 from leadcrm.userfieldtypes import service as field_type_service
 from leadcrm.userfieldtypes.tables import field_types
-from leadcrm.users.service import create_user
 from tests.crm.leads.test_add import database_rows
 from tests.crm.userfields.test_doc_examples import TYPES_EXAMPLE
-from tests.support import Api, InstalledApp
+from tests.support import (
+    ACCESS_DENIED,
+    OUT_OF_SCOPE,
+    UNSUPPORTED_PROTOCOL,
+    WRONG_AUTH,
+    Api,
+    InstalledApp,
+    token_for,
+)
 
 METHODS = [
     "userfieldtype.add",
@@ -36,16 +42,6 @@ DOC_HOME = "https://www.myapplication.com/"
 DOC_HANDLER = "https://www.myapplication.com/handler/"
 HOME = "https://app.example.com/"
 
-WRONG_AUTH = {
-    "error": "WRONG_AUTH_TYPE",
-    "error_description": "Current authorization type is denied for this method "
-    "Application context required",
-}
-OUT_OF_SCOPE = {
-    "error": "insufficient_scope",
-    "error_description": "The request requires higher privileges than provided by the access token",
-}
-ACCESS_DENIED = {"error": "ACCESS_DENIED", "error_description": "Access denied!"}
 TAKEN = {
     "error": "ERROR_CORE",
     "error_description": "Unable to set placement handler: Handler already binded",
@@ -54,10 +50,6 @@ NOT_FOUND = {"error": "ERROR_NOT_FOUND", "error_description": "User Field Type n
 WRONG_HOST = {
     "error": "ERROR_WRONG_HANDLER_URL",
     "error_description": "Handler URL host doesn't match application url",
-}
-UNSUPPORTED_PROTOCOL = {
-    "error": "ERROR_UNSUPPORTED_PROTOCOL",
-    "error_description": "Unsupported event handler protocol",
 }
 INVALID_TYPE = {"error": "ERROR_CORE", "error_description": "Invalid custom type specified."}
 
@@ -135,13 +127,6 @@ def assert_refused(
     assert stored(api) == rows
     if lister is not None:
         assert listing(lister) == listed
-
-
-def worker_token(api: Api, app_id: int, *, admin: bool = False) -> Api:
-    with api.runtime.engine.begin() as conn:
-        user_id = create_user(conn, name="Worker", zone=api.runtime.zone, is_admin=admin)
-        pair = tokens.issue_pair(conn, app_id=app_id, user_id=user_id)
-    return api.with_token(pair.access_token)
 
 
 def full(app: InstalledApp, code: str) -> str:
@@ -559,13 +544,13 @@ def test_a_webhook_is_wrong_auth_type(api: Api, method: str) -> None:
 def test_a_user_who_is_not_an_administrator_is_denied(api: Api, method: str) -> None:
     app = app_on(api)
     register(app, "phone")
-    worker = worker_token(api, app.id)
+    worker = token_for(api, app.id, admin=False)
     params = {"USER_TYPE_ID": "fax", "HANDLER": f"{HOME}fax/", "TITLE": "Fax"}
     if method != "userfieldtype.add":
         params["USER_TYPE_ID"] = "phone"
     assert_refused(api, worker, method, params, 403, ACCESS_DENIED, app)
     # Another administrator, through the same application, may.
-    boss = worker_token(api, app.id, admin=True)
+    boss = token_for(api, app.id, admin=True)
     expected: object = True
     if method == "userfieldtype.list":
         expected = [item("phone", f"{HOME}phone/")]
