@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -191,17 +191,22 @@ async def send_all(
     claimed: Sequence[Claimed],
     *,
     allowed: Sequence[Network],
+    on_sent: Callable[[], None] = lambda: None,
 ) -> list[Outcome]:
-    """Send each item on a client taken from ``clients``: as many at once as there are."""
+    """Send each item on a client taken from ``clients``: as many at once as there are.
+    ``on_sent`` is told as each one is done with."""
 
     async def one(item: Claimed) -> Outcome:
-        if item.disabled:
-            return Outcome(None, "the handler is disabled", 0)
-        client = await clients.get()
         try:
-            return await send(client, item, allowed=allowed)
+            if item.disabled:
+                return Outcome(None, "the handler is disabled", 0)
+            client = await clients.get()
+            try:
+                return await send(client, item, allowed=allowed)
+            finally:
+                clients.put_nowait(client)
         finally:
-            clients.put_nowait(client)
+            on_sent()
 
     return list(await asyncio.gather(*(one(item) for item in claimed)))
 

@@ -34,9 +34,13 @@ class Worker:
         # Each lane claims a share of the worker's concurrency at a time.
         self.batch = max(1, self.concurrency // LANES)
         self.timeout = httpx.Timeout(settings.events_timeout_seconds)
+        # Clients not promised to a claimed delivery; set when one is given back.
+        self._free = self.concurrency
+        self._freed = asyncio.Event()
+        self._flying: set[asyncio.Task[None]] = set()
 
     async def round(self, clients: asyncio.Queue[httpx.AsyncClient]) -> int:
-        """Claim, send and settle one batch; how many were claimed."""
+        """Claim, send and settle one batch, in turn; how many were claimed (``drain``)."""
         claimed = await asyncio.to_thread(self._claim)
         if not claimed:
             return 0
@@ -44,9 +48,9 @@ class Worker:
         await asyncio.to_thread(self._settle, claimed, outcomes)
         return len(claimed)
 
-    def _claim(self) -> list[delivery.Claimed]:
+    def _claim(self, limit: int | None = None) -> list[delivery.Claimed]:
         with transaction(self.runtime.engine, writes=True) as conn:
-            return delivery.claim(conn, self.runtime, self.tokens, limit=self.batch)
+            return delivery.claim(conn, self.runtime, self.tokens, limit=limit or self.batch)
 
     def _settle(self, claimed: list[delivery.Claimed], outcomes: list[delivery.Outcome]) -> None:
         with transaction(self.runtime.engine, writes=True) as conn:
@@ -75,19 +79,57 @@ class Worker:
             yield idle
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop``; what is in flight then is finished and settled.
+
+        A claimed batch is sent and settled on a task of its own while the lanes go on
+        claiming for the clients still free: a slow handler holds only the clients it is
+        using, never a whole lane.
+        """
         async with self.clients() as idle:
             await asyncio.gather(*(self._lane(idle, stop) for _ in range(LANES)))
+            await asyncio.gather(*self._flying)
 
     async def _lane(self, clients: asyncio.Queue[httpx.AsyncClient], stop: asyncio.Event) -> None:
         while not stop.is_set():
-            try:
-                busy = await self.round(clients)
-            except Exception:
-                log.exception("event delivery round failed")
-                busy = 0
-            if not busy:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), IDLE_SECONDS)
+            wanted = min(self.batch, self._free)
+            claimed: list[delivery.Claimed] = []
+            if wanted:
+                self._free -= wanted  # reserved before the claim, so lanes never overbook
+                try:
+                    claimed = await asyncio.to_thread(self._claim, wanted)
+                except Exception:
+                    log.exception("claiming event deliveries failed")
+                self._free += wanted - len(claimed)
+            if claimed:
+                task = asyncio.create_task(self._deliver(clients, claimed))
+                self._flying.add(task)
+                task.add_done_callback(self._flying.discard)
+                continue
+            self._freed.clear()
+            waits = [asyncio.ensure_future(stop.wait())]
+            if not wanted:
+                waits.append(asyncio.ensure_future(self._freed.wait()))
+            _, waiting = await asyncio.wait(
+                waits, timeout=IDLE_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            for future in waiting:
+                future.cancel()
+
+    async def _deliver(
+        self, clients: asyncio.Queue[httpx.AsyncClient], claimed: list[delivery.Claimed]
+    ) -> None:
+        try:
+            outcomes = await delivery.send_all(
+                clients, claimed, allowed=self.allowed, on_sent=self._release
+            )
+            await asyncio.to_thread(self._settle, claimed, outcomes)
+        except Exception:
+            # Unsettled, the deliveries keep their lease and are sent again after it.
+            log.exception("event delivery failed")
+
+    def _release(self) -> None:
+        self._free += 1
+        self._freed.set()
 
     async def drain(self) -> int:
         """Rounds until nothing is due now; how many were claimed (for tests and tools)."""

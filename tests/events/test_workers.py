@@ -158,3 +158,46 @@ def test_a_worker_killed_mid_delivery_loses_nothing(
     got = received(out)
     assert set(got) == uids(runtime)  # every event arrived: at least once
     assert len(got) >= 40
+
+
+def receiver_command(port: int, out: Path, *, delay: float = 0.0) -> list[str]:
+    return [
+        sys.executable, "-m", "bench.receiver", "--port", str(port), "--out", str(out),
+        "--delay", str(delay),
+    ]  # fmt: skip
+
+
+def test_a_slow_handler_holds_up_only_its_own_deliveries(runtime: Runtime, tmp_path: Path) -> None:
+    """A worker of 8 clients claims in 4 lanes of 2. Six events for a handler that takes 4 s
+    to answer come first, each followed by events for a fast one, so that every early batch
+    holds a slow event: the fast ones still all arrive before the first slow answer."""
+    slow_port, fast_port = free_port(), free_port()
+    slow_out, fast_out = tmp_path / "slow.tsv", tmp_path / "fast.tsv"
+    with runtime.engine.begin() as conn:
+        for event, port in (("ONCRMLEADADD", slow_port), ("ONCRMLEADUPDATE", fast_port)):
+            create(
+                conn,
+                events=[event],
+                url=f"http://127.0.0.1:{port}/",
+                user_id=1,
+                title=event,
+                allowed=allowed_networks(runtime),
+            )
+        changes = []
+        for i in range(60):
+            if i < 12 and i % 2 == 0:
+                changes.append(Change("ONCRMLEADADD", "LEAD", i))
+            changes.append(Change("ONCRMLEADUPDATE", "LEAD", i))
+        record(conn, changes=changes, user_id=1)
+    env = environment(runtime, tmp_path, LEADCRM_EVENTS_CONCURRENCY="8")
+    with (
+        process(receiver_command(slow_port, slow_out, delay=4), env, tmp_path / "slow.log"),
+        process(receiver_command(fast_port, fast_out), env, tmp_path / "fast.log"),
+    ):
+        time.sleep(0.5)
+        with process([str(LEADCRM), "worker"], env, tmp_path / "worker.log"):
+            started = time.monotonic()
+            wait_for(lambda: len(received(fast_out)) == 60, 30)
+            fast_done = time.monotonic() - started
+            wait_for(lambda: statuses(runtime) == {"delivered": 66}, 60)
+    assert fast_done < 3.5, fast_done  # before the first slow answer (4 s)
