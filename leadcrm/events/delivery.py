@@ -87,6 +87,22 @@ class TokenCache:
         return token
 
 
+def anything_due(conn: Connection) -> bool:
+    """Whether a claim would find something: a read, so that idle polling never takes the
+    writer's lock (SQLite) or writes (PostgreSQL)."""
+    now = utcnow()
+    found = conn.execute(
+        select(event_deliveries.c.id)
+        .where(
+            event_deliveries.c.status == "pending",
+            event_deliveries.c.due_at <= now,
+            (event_deliveries.c.leased_until.is_(None)) | (event_deliveries.c.leased_until < now),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def claim(conn: Connection, runtime: Runtime, tokens: TokenCache, *, limit: int) -> list[Claimed]:
     now = utcnow()
     due = (

@@ -49,6 +49,9 @@ class Worker:
         return len(claimed)
 
     def _claim(self, limit: int | None = None) -> list[delivery.Claimed]:
+        with transaction(self.runtime.engine, writes=False) as conn:
+            if not delivery.anything_due(conn):
+                return []
         with transaction(self.runtime.engine, writes=True) as conn:
             return delivery.claim(conn, self.runtime, self.tokens, limit=limit or self.batch)
 
