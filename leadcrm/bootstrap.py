@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from leadcrm.db.migrate import startup_lock, upgrade
+from leadcrm.db.transactions import transaction
 from leadcrm.runtime import Runtime
 from leadcrm.users.service import ADMIN_USER_ID, ensure_administrator
 from leadcrm.webhooks.service import KNOWN_SCOPES, create_webhook, verify, webhook_url
@@ -25,7 +26,7 @@ def prepare(runtime: Runtime) -> str:
 
 def _ensure_admin_webhook(runtime: Runtime, path: Path) -> str:
     settings = runtime.settings
-    with runtime.engine.begin() as conn:
+    with transaction(runtime.engine, writes=True) as conn:
         ensure_administrator(conn, zone=runtime.zone)
         kept = _kept_url(path)
         if kept is not None:

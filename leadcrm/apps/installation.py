@@ -22,6 +22,7 @@ import httpx
 
 from leadcrm.apps import service
 from leadcrm.apps.portal import Portal, portal
+from leadcrm.db.transactions import transaction
 from leadcrm.runtime import Runtime
 from leadcrm.users.service import get_user_row
 
@@ -41,7 +42,7 @@ class Installed:
 
 
 def install_app(runtime: Runtime, *, app_id: int, user_id: int) -> Installed:
-    with runtime.engine.begin() as conn:
+    with transaction(runtime.engine, writes=True) as conn:
         app = service.get_app(conn, app_id=app_id)
         if app is None:
             raise InstallFailed(f"no application {app_id}")
@@ -59,7 +60,7 @@ def install_app(runtime: Runtime, *, app_id: int, user_id: int) -> Installed:
     try:
         _call_install_url(app["install_url"], install_payload(done, here))
     except InstallFailed:
-        with runtime.engine.begin() as conn:
+        with transaction(runtime.engine, writes=True) as conn:
             service.uninstall(conn, app_id=app_id)
         raise
     return Installed(done, here, called=True)

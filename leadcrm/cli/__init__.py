@@ -17,7 +17,10 @@ from leadcrm.runtime import Runtime
 from leadcrm.settings import Settings
 
 app = typer.Typer(
-    help="leadcrm: a lead CRM that speaks the Bitrix24 REST API.", no_args_is_help=True
+    help="leadcrm: a lead CRM that speaks the Bitrix24 REST API.",
+    no_args_is_help=True,
+    # A crash shows where, never the values it had in hand (tokens, secrets).
+    pretty_exceptions_show_locals=False,
 )
 app.add_typer(user_app, name="user")
 app.add_typer(webhook_app, name="webhook")

@@ -9,7 +9,7 @@ import typer
 from leadcrm.apps import installation
 from leadcrm.apps import service as apps
 from leadcrm.apps import tokens as app_tokens
-from leadcrm.cli.common import fail, ready
+from leadcrm.cli.common import fail, ready, writing
 from leadcrm.users import service as users
 
 app_app = typer.Typer(help="Local applications (OAuth 2).", no_args_is_help=True)
@@ -27,7 +27,7 @@ def app_create(
     """Register a local application; prints its id, client_id and client_secret (shown once)."""
     runtime = ready()
     try:
-        with runtime.engine.begin() as conn:
+        with writing(runtime) as conn:
             made = apps.create_app(
                 conn, name=name, handler_url=handler, install_url=install_url, scopes=scope
             )
@@ -76,7 +76,7 @@ def app_install(
 def app_uninstall(app_id: Annotated[int, typer.Argument(help="Application id.")]) -> None:
     """Uninstall: revoke every token, remove the app's placements, field types and handlers."""
     runtime = ready()
-    with runtime.engine.begin() as conn:
+    with writing(runtime) as conn:
         row = apps.get_app(conn, app_id=app_id)
         if row is None or not row["installed"]:
             fail(f"no installed application {app_id}", 1)
@@ -91,7 +91,7 @@ def app_code(
 ) -> None:
     """Print a one-time authorization code (30 seconds) for the authorization_code grant."""
     runtime = ready()
-    with runtime.engine.begin() as conn:
+    with writing(runtime) as conn:
         row = apps.get_app(conn, app_id=app_id)
         if row is None or not row["installed"]:
             fail(f"no installed application {app_id}", 1)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
+from sqlalchemy import Connection
 
 from leadcrm.bootstrap import prepare
+from leadcrm.db.transactions import transaction
 from leadcrm.runtime import Runtime
 from leadcrm.settings import Settings
 
@@ -21,3 +25,11 @@ def ready() -> Runtime:
 def fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def writing(runtime: Runtime) -> Iterator[Connection]:
+    """A writing transaction that waits its turn behind a running server's writers (SQLite)
+    rather than failing on a lock it cannot upgrade to."""
+    with transaction(runtime.engine, writes=True) as conn:
+        yield conn

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from leadcrm.cli.common import fail, ready
+from leadcrm.cli.common import fail, ready, writing
 from leadcrm.users import service as users
 
 user_app = typer.Typer(help="Portal users.", no_args_is_help=True)
@@ -22,7 +22,7 @@ def user_add(
 ) -> None:
     """Add a user; prints its id."""
     runtime = ready()
-    with runtime.engine.begin() as conn:
+    with writing(runtime) as conn:
         user_id = users.create_user(
             conn,
             name=name,
@@ -51,7 +51,7 @@ def user_list() -> None:
 def user_deactivate(user_id: Annotated[int, typer.Argument(help="User id.")]) -> None:
     """Deactivate a user; their webhooks then answer INVALID_CREDENTIALS."""
     runtime = ready()
-    with runtime.engine.begin() as conn:
+    with writing(runtime) as conn:
         if not users.set_active(conn, user_id=user_id, active=False):
             fail(f"no user {user_id}", 1)
     typer.echo(f"user {user_id} deactivated")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from leadcrm.catalogue.kinds import parse_datetime
-from leadcrm.cli.common import fail, ready
+from leadcrm.cli.common import fail, ready, writing
 from leadcrm.events import outgoing
 from leadcrm.events.delivery import allowed_networks
 from leadcrm.users import service as users
@@ -33,7 +33,7 @@ def webhook_create(
         expires_at: datetime | None = parse_datetime(expires, runtime.zone) if expires else None
     except ValueError as exc:
         fail(str(exc), 2)
-    with runtime.engine.begin() as conn:
+    with writing(runtime) as conn:
         if not users.user_exists(conn, user_id=user):
             fail(f"no user {user}", 1)
         webhook_id, code = webhooks.create_webhook(
@@ -61,7 +61,7 @@ def webhook_list() -> None:
 def webhook_revoke(webhook_id: Annotated[int, typer.Argument(help="Webhook id.")]) -> None:
     """Revoke a webhook; its code then answers NO_AUTH_FOUND."""
     runtime = ready()
-    with runtime.engine.begin() as conn:
+    with writing(runtime) as conn:
         if not webhooks.revoke(conn, webhook_id=webhook_id):
             fail(f"no active webhook {webhook_id}", 1)
     typer.echo(f"webhook {webhook_id} revoked")
@@ -78,7 +78,7 @@ def outgoing_create(
 
     runtime = ready()
     try:
-        with runtime.engine.begin() as conn:
+        with writing(runtime) as conn:
             made = outgoing.create(
                 conn,
                 events=event.split(","),
@@ -113,7 +113,7 @@ def outgoing_revoke(handler_id: Annotated[int, typer.Argument(help="Handler id."
     """Revoke an outgoing webhook: nothing more is posted to it."""
 
     runtime = ready()
-    with runtime.engine.begin() as conn:
+    with writing(runtime) as conn:
         if not outgoing.revoke(conn, handler_id=handler_id):
             fail(f"no live outgoing webhook {handler_id}", 1)
     typer.echo(f"outgoing webhook {handler_id} revoked")

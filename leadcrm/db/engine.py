@@ -27,6 +27,8 @@ def _json_text(value: object) -> str:
 
 # JSON columns (custom field values, settings) through orjson, on both databases.
 JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
+# A failed statement's message never carries its parameters: they may be tokens or secrets.
+SAFE_ERRORS: dict[str, Any] = {"hide_parameters": True}
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -40,7 +42,9 @@ def create_engine_for(url: str) -> Engine:
         return _sqlite_engine(url, parsed.database)
     # Up to 30 connections a process, as before, but 20 kept: a connection past the kept
     # ones is closed when returned, and a new PostgreSQL connection is a new backend process.
-    return create_engine(url, pool_size=20, max_overflow=10, pool_pre_ping=True, **JSON_CODEC)
+    return create_engine(
+        url, pool_size=20, max_overflow=10, pool_pre_ping=True, **JSON_CODEC, **SAFE_ERRORS
+    )
 
 
 def _unicode_lower(value: object) -> object:
@@ -58,6 +62,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         pool_size=SQLITE_POOL_SIZE,
         max_overflow=0,
         **JSON_CODEC,
+        **SAFE_ERRORS,
     )
 
     @event.listens_for(engine, "connect")
