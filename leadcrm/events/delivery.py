@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -202,29 +202,17 @@ def _active(conn: Connection, user_id: int) -> bool:
     return bool(conn.execute(select(users.c.active).where(users.c.id == user_id)).scalar())
 
 
-async def send_all(
-    clients: asyncio.Queue[httpx.AsyncClient],
-    claimed: Sequence[Claimed],
-    *,
-    allowed: Sequence[Network],
-    on_sent: Callable[[], None] = lambda: None,
-) -> list[Outcome]:
-    """Send each item on a client taken from ``clients``: as many at once as there are.
-    ``on_sent`` is told as each one is done with."""
-
-    async def one(item: Claimed) -> Outcome:
-        try:
-            if item.disabled:
-                return Outcome(None, "the handler is disabled", 0)
-            client = await clients.get()
-            try:
-                return await send(client, item, allowed=allowed)
-            finally:
-                clients.put_nowait(client)
-        finally:
-            on_sent()
-
-    return list(await asyncio.gather(*(one(item) for item in claimed)))
+async def send_one(
+    clients: asyncio.Queue[httpx.AsyncClient], item: Claimed, *, allowed: Sequence[Network]
+) -> Outcome:
+    """Send ``item`` on a client borrowed from ``clients``: as many at once as there are."""
+    if item.disabled:
+        return Outcome(None, "the handler is disabled", 0)
+    client = await clients.get()
+    try:
+        return await send(client, item, allowed=allowed)
+    finally:
+        clients.put_nowait(client)
 
 
 async def send(client: httpx.AsyncClient, item: Claimed, *, allowed: Sequence[Network]) -> Outcome:

@@ -21,6 +21,8 @@ from leadcrm.runtime import Runtime
 log = logging.getLogger("leadcrm.events")
 
 IDLE_SECONDS = 0.05
+# How long a lane waits for the rest of its batch before leaving it to finish on its own.
+GRACE_SECONDS = 0.5
 LANES = 4
 
 
@@ -34,30 +36,65 @@ class Worker:
         # Each lane claims a share of the worker's concurrency at a time.
         self.batch = max(1, self.concurrency // LANES)
         self.timeout = httpx.Timeout(settings.events_timeout_seconds)
-        # Clients not promised to a claimed delivery; set when one is given back.
-        self._free = self.concurrency
-        self._freed = asyncio.Event()
-        self._flying: set[asyncio.Task[None]] = set()
+        self._stragglers: set[asyncio.Task[None]] = set()
 
-    async def round(self, clients: asyncio.Queue[httpx.AsyncClient]) -> int:
-        """Claim, send and settle one batch, in turn; how many were claimed (``drain``)."""
-        claimed = await asyncio.to_thread(self._claim)
+    async def round(self, clients: asyncio.Queue[httpx.AsyncClient], *, probe: bool = False) -> int:
+        """Claim a batch, send it and settle it; how many were claimed.
+
+        The lane waits for its batch only ``GRACE_SECONDS``: deliveries still out then (a
+        slow handler's) finish and settle on a task of their own, holding only their
+        clients, while the lane goes on.
+        """
+        claimed = await asyncio.to_thread(self._claim, probe=probe)
         if not claimed:
             return 0
-        outcomes = await delivery.send_all(clients, claimed, allowed=self.allowed)
-        await asyncio.to_thread(self._settle, claimed, outcomes)
+        sending = {
+            asyncio.create_task(delivery.send_one(clients, item, allowed=self.allowed)): item
+            for item in claimed
+        }
+        done, late = await asyncio.wait(sending, timeout=GRACE_SECONDS)
+        await asyncio.to_thread(self._settle_done, sending, done)
+        if late:
+            straggler = asyncio.create_task(self._settle_later(sending, late))
+            self._stragglers.add(straggler)
+            straggler.add_done_callback(self._stragglers.discard)
         return len(claimed)
 
-    def _claim(self, limit: int | None = None) -> list[delivery.Claimed]:
-        with transaction(self.runtime.engine, writes=False) as conn:
-            if not delivery.anything_due(conn):
-                return []
-        with transaction(self.runtime.engine, writes=True) as conn:
-            return delivery.claim(conn, self.runtime, self.tokens, limit=limit or self.batch)
+    async def _settle_later(
+        self,
+        sending: dict[asyncio.Task[delivery.Outcome], delivery.Claimed],
+        late: set[asyncio.Task[delivery.Outcome]],
+    ) -> None:
+        try:
+            await asyncio.wait(late)
+            await asyncio.to_thread(self._settle_done, sending, late)
+        except Exception:
+            # Unsettled, the deliveries keep their lease and are sent again after it.
+            log.exception("settling late event deliveries failed")
 
-    def _settle(self, claimed: list[delivery.Claimed], outcomes: list[delivery.Outcome]) -> None:
+    def _settle_done(
+        self,
+        sending: dict[asyncio.Task[delivery.Outcome], delivery.Claimed],
+        done: set[asyncio.Task[delivery.Outcome]],
+    ) -> None:
+        finished = [future for future in sending if future in done]
+        if finished:
+            with transaction(self.runtime.engine, writes=True) as conn:
+                delivery.settle(
+                    conn,
+                    self.runtime,
+                    [sending[future] for future in finished],
+                    [future.result() for future in finished],
+                )
+
+    def _claim(self, *, probe: bool = False) -> list[delivery.Claimed]:
+        """``probe``: look first with a read, as an idle lane does (a busy one just claims)."""
+        if probe:
+            with transaction(self.runtime.engine, writes=False) as conn:
+                if not delivery.anything_due(conn):
+                    return []
         with transaction(self.runtime.engine, writes=True) as conn:
-            delivery.settle(conn, self.runtime, claimed, outcomes)
+            return delivery.claim(conn, self.runtime, self.tokens, limit=self.batch)
 
     @contextlib.asynccontextmanager
     async def clients(self) -> AsyncIterator[asyncio.Queue[httpx.AsyncClient]]:
@@ -79,60 +116,27 @@ class Worker:
                     verify=trusted,
                 )
                 idle.put_nowait(await stack.enter_async_context(client))
-            yield idle
+            try:
+                yield idle
+            finally:
+                # What is still out finishes and is settled before the clients close.
+                await asyncio.gather(*self._stragglers)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until ``stop``; what is in flight then is finished and settled.
-
-        A claimed batch is sent and settled on a task of its own while the lanes go on
-        claiming for the clients still free: a slow handler holds only the clients it is
-        using, never a whole lane.
-        """
         async with self.clients() as idle:
             await asyncio.gather(*(self._lane(idle, stop) for _ in range(LANES)))
-            await asyncio.gather(*self._flying)
 
     async def _lane(self, clients: asyncio.Queue[httpx.AsyncClient], stop: asyncio.Event) -> None:
+        busy = 1
         while not stop.is_set():
-            wanted = min(self.batch, self._free)
-            claimed: list[delivery.Claimed] = []
-            if wanted:
-                self._free -= wanted  # reserved before the claim, so lanes never overbook
-                try:
-                    claimed = await asyncio.to_thread(self._claim, wanted)
-                except Exception:
-                    log.exception("claiming event deliveries failed")
-                self._free += wanted - len(claimed)
-            if claimed:
-                task = asyncio.create_task(self._deliver(clients, claimed))
-                self._flying.add(task)
-                task.add_done_callback(self._flying.discard)
-                continue
-            self._freed.clear()
-            waits = [asyncio.ensure_future(stop.wait())]
-            if not wanted:
-                waits.append(asyncio.ensure_future(self._freed.wait()))
-            _, waiting = await asyncio.wait(
-                waits, timeout=IDLE_SECONDS, return_when=asyncio.FIRST_COMPLETED
-            )
-            for future in waiting:
-                future.cancel()
-
-    async def _deliver(
-        self, clients: asyncio.Queue[httpx.AsyncClient], claimed: list[delivery.Claimed]
-    ) -> None:
-        try:
-            outcomes = await delivery.send_all(
-                clients, claimed, allowed=self.allowed, on_sent=self._release
-            )
-            await asyncio.to_thread(self._settle, claimed, outcomes)
-        except Exception:
-            # Unsettled, the deliveries keep their lease and are sent again after it.
-            log.exception("event delivery failed")
-
-    def _release(self) -> None:
-        self._free += 1
-        self._freed.set()
+            try:
+                busy = await self.round(clients, probe=not busy)
+            except Exception:
+                log.exception("event delivery round failed")
+                busy = 0
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), IDLE_SECONDS)
 
     async def drain(self) -> int:
         """Rounds until nothing is due now; how many were claimed (for tests and tools)."""
@@ -141,6 +145,7 @@ class Worker:
             while True:
                 claimed = await self.round(idle)
                 if not claimed:
+                    await asyncio.gather(*self._stragglers)
                     return total
                 total += claimed
 
