@@ -22,7 +22,7 @@ from sqlalchemy import Connection, insert, select, update
 from leadcrm.apps.portal import Portal, portal
 from leadcrm.apps.tables import apps
 from leadcrm.apps.tokens import issue_access, issue_pair
-from leadcrm.events import payload
+from leadcrm.events import handlers, payload
 from leadcrm.events.catalog import APP_EVENTS
 from leadcrm.events.safety import Network, parse_networks, resolved_refused
 from leadcrm.events.tables import event_attempts, event_deliveries, event_handlers
@@ -285,11 +285,7 @@ def settle(
         if item.disabled:
             _finish(conn, [item.id], "disabled", now)
         elif outcome.status_code == 410:
-            conn.execute(
-                update(event_handlers)
-                .where(event_handlers.c.id == item.handler_id)
-                .values(disabled_at=now)
-            )
+            handlers.disable(conn, handler_id=item.handler_id)
             _finish(conn, [item.id], "disabled", now)
         else:
             delay = backoff(
